@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+// Hepatix: CPU CT reconstruction, inference and liver analysis with a C ABI.
+// Layers (ARCHITECTURE.md): system shims -> HepatixKernels (+ per-ISA tiers) -> Hepatix -> HepatixCAPI / hepatix CLI.
+import PackageDescription
+
+/// The AVX2+FMA tier is its own module compiled for x86-64-v3 (Haswell); it is only entered after
+/// CPUID confirms AVX2 and FMA, so the rest of the package stays portable x86-64.
+let avx2Tier: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=haswell", "-Xcc", "-mtune=znver3"])]
+
+let package = Package(
+    name: "Hepatix",
+    products: [
+        .library(name: "Hepatix", targets: ["Hepatix"]),
+        .library(name: "hepatix", type: .dynamic, targets: ["HepatixCAPI"]),
+        .executable(name: "hepatix-cli", targets: ["hepatix"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(name: "CKernels", path: "Sources/CKernels"),
+        .target(name: "HepatixKernelsAVX2", dependencies: ["CKernels"], path: "Sources/KernelsAVX2",
+                swiftSettings: avx2Tier),
+        .target(name: "HepatixKernels", dependencies: ["CFFTW", "CBLAS", "CKernels", "HepatixKernelsAVX2"],
+                path: "Sources/Kernels", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+        .target(name: "Hepatix", dependencies: ["HepatixKernels"], path: "Sources/Pipelines"),
+        .target(name: "CHepatix", path: "Sources/CHepatix"),
+        .target(name: "HepatixCAPI", dependencies: ["Hepatix", "CHepatix"], path: "Sources/CAPI",
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libhepatix.so.0"])]),
+        .executableTarget(name: "hepatix", dependencies: ["Hepatix"], path: "Sources/hepatix"),
+        .testTarget(name: "KernelsTests", dependencies: ["HepatixKernels", "HepatixKernelsAVX2", "CKernels"]),
+        .testTarget(name: "HepatixTests", dependencies: ["Hepatix"]),
+        .testTarget(name: "CAPITests", dependencies: ["HepatixCAPI", "CHepatix"]),
+    ]
+)

@@ -1,0 +1,27 @@
+import Foundation
+import Hepatix
+
+/// The `hepatix` command line: `reconstruct`, `demo`, `info`.
+let usage = """
+usage: hepatix <command> [options]
+  reconstruct --workload DIR/geometry.json [--filter ram-lak|shepp-logan|cosine|hamming|hann] [--cutoff C]
+              [--threads N] [--volume 256|512] [--repeat K] --out OUT.f32
+  demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
+  info                                      version, CPU tier, library versions
+"""
+
+let argv = CommandLine.arguments
+do {
+    guard argv.count >= 2 else { throw CLIError(usage) }
+    let rest = argv[2...]
+    switch argv[1] {
+    case "reconstruct": try ReconstructCommand.run(rest)
+    case "demo": try DemoCommand.run(rest)
+    case "info": print(BuildInfo.summary)
+    case "-h", "--help", "help": print(usage)
+    default: throw CLIError("unknown command '\(argv[1])'\n\(usage)")
+    }
+} catch {
+    FileHandle.standardError.write("hepatix: \(error)\n".data(using: .utf8)!)
+    exit(2)
+}
