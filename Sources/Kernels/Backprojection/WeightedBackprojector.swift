@@ -110,7 +110,7 @@ public final class WeightedBackprojector: @unchecked Sendable {
     /// voxels they cover. `out` holds `grid.count` floats, layout `[k][i][j]`.
     /// Running every item once computes the whole volume; the split lets callers report progress.
     public func execute(into out: UnsafeMutablePointer<Float>, items: Range<Int>, pool: WorkerPool) {
-        let box = UncheckedPointer(out)
+        let box = SendableMutablePointer(out)  // items cover disjoint voxels
         let pool = WorkerPool(threads: min(pool.threads, maxWorkers))
         if geometry.is2D {
             pool.forEach(items: items.count) { _, n in self.band2D(items.lowerBound + n, out: box.pointer) }
@@ -158,10 +158,4 @@ public final class WeightedBackprojector: @unchecked Sendable {
             for k in 0..<nz { out[k * plane + base] = acc[c * nz + k] }
         }
     }
-}
-
-/// A raw pointer that may cross into worker closures; each worker writes a disjoint part.
-struct UncheckedPointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ p: UnsafeMutablePointer<T>) { pointer = p }
 }

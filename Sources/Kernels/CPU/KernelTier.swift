@@ -32,7 +32,7 @@ public enum KernelTier: String, Sendable, Comparable, CaseIterable {
     public static var cpuBrand: String {
         var buffer = [CChar](repeating: 0, count: 64)
         hxk_cpu_brand(&buffer, 64)
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Orders tiers from least to most capable.

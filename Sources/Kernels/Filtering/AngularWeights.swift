@@ -59,9 +59,11 @@ public struct AngularWeights: Sendable {
 
     /// Parker's short-scan weight for view `k` and fan angle `gamma` (radians, positive along the
     /// detector u axis), smoothly down-weighting the doubly measured rays at both ends of the scan.
+    /// Parker's γ counts positive against the direction of rotation, hence the sign flip; the other
+    /// sign triples the interior error of the short-scan test (`FBPAccuracyTests.fanBeamShortScanParker`).
     public func parker(view k: Int, gamma: Double) -> Double {
         let b = relativeAngle[k]
-        let g = gamma * orientation
+        let g = -gamma * orientation
         let d = delta
         if b < 2 * (d - g) {
             let s = sin(.pi / 4 * b / (d - g)); return s * s

@@ -90,8 +90,8 @@ public final class FBPPlan: @unchecked Sendable {
         let rows = geometry.views.count * geometry.rows
         let batches = (rows + filter.batch - 1) / filter.batch
         let chunks = min(batches, 8)
-        let bad = UncheckedFlag()
-        let inputBox = UncheckedConstPointer(input)
+        let bad = FirstFailure()
+        let inputBox = SendablePointer(input)
         for c in 0..<chunks {
             let range = (batches * c / chunks)..<(batches * (c + 1) / chunks)
             pool.forEach(items: range.count) { worker, n in

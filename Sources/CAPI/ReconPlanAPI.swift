@@ -1,0 +1,43 @@
+import CHepatix
+import Hepatix
+
+@c @implementation
+public func hx_fbp_plan_create(_ ctx: OpaquePointer?, _ geometry: OpaquePointer?, _ grid: OpaquePointer?,
+                               _ options: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
+    withContext(ctx) { context in
+        let out = try required(out, "out")
+        let g = object(try required(geometry, "geometry"), as: GeometryBox.self).value
+        let v = object(try required(grid, "grid"), as: GridBox.self).value
+        var o = options.map { object($0, as: OptionsBox.self).value } ?? FBPOptions()
+        o.threads = Int(context.threads)
+        out.pointee = makeHandle(PlanBox(try FBPPlan(geometry: g, grid: v, options: o)))
+    }
+}
+
+@c @implementation
+public func hx_recon_plan_input_count(_ plan: OpaquePointer?) -> Int {
+    plan.map { object($0, as: PlanBox.self).plan.inputCount } ?? 0
+}
+
+@c @implementation
+public func hx_recon_plan_output_count(_ plan: OpaquePointer?) -> Int {
+    plan.map { object($0, as: PlanBox.self).plan.grid.count } ?? 0
+}
+
+@c @implementation
+public func hx_recon_plan_execute(_ ctx: OpaquePointer?, _ plan: OpaquePointer?, _ projections: UnsafePointer<Float>?,
+                                  _ projectionCount: Int, _ volume: UnsafeMutablePointer<Float>?, _ volumeCount: Int,
+                                  _ progress: hx_progress_fn?, _ userData: UnsafeMutableRawPointer?) -> hx_status {
+    withContext(ctx) { _ in
+        let box = object(try required(plan, "plan"), as: PlanBox.self)
+        let input = try required(projections, "projections"), output = try required(volume, "volume")
+        let handler: ProgressHandler? = progress.map { fn in { fraction in fn(fraction, userData) == 0 } }
+        box.lock.lock()
+        defer { box.lock.unlock() }
+        try box.plan.execute(projections: UnsafeBufferPointer(start: input, count: projectionCount),
+                             output: UnsafeMutableBufferPointer(start: output, count: volumeCount), progress: handler)
+    }
+}
+
+@c @implementation
+public func hx_recon_plan_destroy(_ plan: OpaquePointer?) { releaseHandle(plan, as: PlanBox.self) }

@@ -1,0 +1,243 @@
+/*
+ * hepatix.h — the C ABI of Hepatix, a CPU engine for CT reconstruction and liver analysis.
+ *
+ * This header is the API: what is not declared here is not API. It is C99 and C++ compatible.
+ *
+ * Conventions
+ *  - Every function that can fail returns hx_status (HX_OK == 0). Codes are numbered and never reused.
+ *    hx_status_string() names a code; hx_context_last_error() gives the detailed message of the last
+ *    failed call made with that context.
+ *  - Objects are opaque handles made by hx_X_create(..., hx_X **out) and freed by hx_X_destroy(),
+ *    which accepts NULL. On failure *out is left untouched and nothing leaks.
+ *  - Caller-owned buffers are passed as a pointer plus an explicit element count, which is checked.
+ *  - Geometry, grids, options and plans are immutable once made and may be shared across threads;
+ *    a plan serialises concurrent executions. A context is used by one thread at a time.
+ *  - No input makes the library abort the host process: NULL, zero/negative/overflowing sizes,
+ *    mismatched buffer lengths and NaN parameters are refused with a status and a message.
+ *  - Units: millimetres and radians. Arrays are row-major: projections [view][row][column],
+ *    volumes [z][y][x].
+ */
+#ifndef HEPATIX_H
+#define HEPATIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ----------------------------------------------------------------------------------------------
+ * Versions and status
+ * -------------------------------------------------------------------------------------------- */
+
+#define HX_VERSION_MAJOR 0
+#define HX_VERSION_MINOR 1
+#define HX_VERSION_PATCH 0
+/** The version as one number: major * 10000 + minor * 100 + patch. */
+#define HX_VERSION_NUMBER (HX_VERSION_MAJOR * 10000 + HX_VERSION_MINOR * 100 + HX_VERSION_PATCH)
+
+/** Result of every fallible call. Numbers are frozen once released. */
+typedef enum hx_status {
+    HX_OK = 0,                   /**< success */
+    HX_ERR_NULL_ARGUMENT = 1,    /**< a required pointer was NULL */
+    HX_ERR_INVALID_ARGUMENT = 2, /**< a value is out of range (size, count, distance, NaN, unknown enum) */
+    HX_ERR_SIZE_MISMATCH = 3,    /**< a buffer's element count does not match what the object needs */
+    HX_ERR_NON_FINITE_DATA = 4,  /**< input data holds NaN or infinity */
+    HX_ERR_UNSUPPORTED = 5,      /**< a valid request this version cannot serve (e.g. tilted detector) */
+    HX_ERR_CANCELLED = 6,        /**< the progress callback asked to stop */
+    HX_ERR_OUT_OF_MEMORY = 7,    /**< an allocation failed or would be too large */
+    HX_ERR_IO = 8,               /**< a file could not be read or written */
+    HX_ERR_INTERNAL = 9          /**< a bug in Hepatix; the message says where */
+} hx_status;
+
+/** A static, human-readable name for a status ("invalid argument"); never NULL. */
+const char *hx_status_string(hx_status status);
+
+/** The runtime library's version number (HX_VERSION_NUMBER it was built with). */
+int32_t hx_version(void);
+
+/** The runtime library's version as a static string, e.g. "0.1.0". */
+const char *hx_version_string(void);
+
+/**
+ * Build and machine facts as a static, multi-line string: version, CPU, the SIMD kernel tier in use
+ * (scalar or avx2; HEPATIX_TIER=scalar forces the reference kernels), FFTW and OpenBLAS versions.
+ */
+const char *hx_build_info(void);
+
+/* ----------------------------------------------------------------------------------------------
+ * Context: thread count and error messages. One per calling thread.
+ * -------------------------------------------------------------------------------------------- */
+
+/** A per-thread session: worker-thread count and the last error message. */
+typedef struct hx_context hx_context;
+
+/** Creates a context with the default thread count (one worker per core). */
+hx_status hx_context_create(hx_context **out);
+
+/** Destroys a context; accepts NULL. */
+void hx_context_destroy(hx_context *ctx);
+
+/** Sets the worker threads used by plans created afterwards with ctx: 1..1024, or 0 for one per core. */
+hx_status hx_context_set_threads(hx_context *ctx, int32_t threads);
+
+/** The worker threads plans created with ctx will use; 0 if ctx is NULL. */
+int32_t hx_context_threads(const hx_context *ctx);
+
+/**
+ * The message of the last failed call made with ctx ("" if none). Owned by ctx, valid until the next
+ * call with ctx. Returns a static message if ctx is NULL.
+ */
+const char *hx_context_last_error(const hx_context *ctx);
+
+/* ----------------------------------------------------------------------------------------------
+ * Geometry: where the source and the detector are for every view.
+ * -------------------------------------------------------------------------------------------- */
+
+/** A scan geometry: detector size plus one source/detector pose per view. Immutable. */
+typedef struct hx_geometry hx_geometry;
+
+/** Beam shapes for hx_geometry_create_vectors. */
+typedef enum hx_beam {
+    HX_BEAM_PARALLEL = 0,  /**< parallel rays; the source vector is ignored */
+    HX_BEAM_DIVERGENT = 1  /**< point source: fan (1 row) or cone beam */
+} hx_beam;
+
+/**
+ * 2D parallel beam: view k at angle t_k = start + k * range / views measures the line integrals over
+ * x cos t + y sin t = s, bin m at s = (m - (bins-1)/2) * bin_pitch.
+ * Typical: range = pi, start = 0.
+ */
+hx_status hx_geometry_create_parallel2d(hx_context *ctx, int64_t views, int64_t bins, double bin_pitch,
+                                        double angular_range, double start_angle, hx_geometry **out);
+
+/**
+ * 2D fan beam on a circle: at angle b the source is (R sin b, -R cos b), the central ray runs along
+ * (-sin b, cos b), columns increase along (cos b, sin b). equiangular = 0: flat detector at distance
+ * source_detector (column_pitch in mm); equiangular = 1: arc centred on the source (column_pitch is
+ * the arc length at source_detector). range = 2 pi for a full scan; shorter scans (at least pi plus
+ * the fan angle) get Parker weights.
+ */
+hx_status hx_geometry_create_fan2d(hx_context *ctx, int64_t views, int64_t columns, double column_pitch,
+                                   double source_isocentre, double source_detector, int32_t equiangular,
+                                   double angular_range, double start_angle, hx_geometry **out);
+
+/** 3D circular cone beam with a flat panel: as the flat fan beam, detector rows along +z. */
+hx_status hx_geometry_create_cone_circular(hx_context *ctx, int64_t views, int64_t columns, int64_t rows,
+                                           double column_pitch, double row_pitch, double source_isocentre,
+                                           double source_detector, double angular_range, double start_angle,
+                                           hx_geometry **out);
+
+/**
+ * A general geometry from vectors, 16 doubles per view:
+ * source[3], ray_direction[3] (unit), detector_centre[3], detector_u[3] (one column step),
+ * detector_v[3] (one row step, orthogonal to u), angle (radians, monotone over views).
+ * value_count must equal 16 * views.
+ */
+hx_status hx_geometry_create_vectors(hx_context *ctx, hx_beam beam, int64_t views, int64_t columns, int64_t rows,
+                                     const double *values, size_t value_count, hx_geometry **out);
+
+/** Number of views, detector columns and detector rows; 0 if g is NULL. */
+int64_t hx_geometry_views(const hx_geometry *g);
+int64_t hx_geometry_columns(const hx_geometry *g);
+int64_t hx_geometry_rows(const hx_geometry *g);
+
+/** Destroys a geometry; accepts NULL. */
+void hx_geometry_destroy(hx_geometry *g);
+
+/* ----------------------------------------------------------------------------------------------
+ * Volume grid: where the reconstructed voxels are.
+ * -------------------------------------------------------------------------------------------- */
+
+/** A regular voxel grid: voxel (x=j, y=i, z=k) centred at centre + ((j-(nx-1)/2) sx, (i-(ny-1)/2) sy, (k-(nz-1)/2) sz). */
+typedef struct hx_grid hx_grid;
+
+/** Creates a grid of nx * ny * nz voxels (nz = 1 for 2D images) with spacing (mm) and centre (mm). */
+hx_status hx_grid_create(hx_context *ctx, int64_t nx, int64_t ny, int64_t nz, double spacing_x, double spacing_y,
+                         double spacing_z, double centre_x, double centre_y, double centre_z, hx_grid **out);
+
+/** Number of voxels, 0 if grid is NULL. */
+int64_t hx_grid_voxels(const hx_grid *grid);
+
+/** Destroys a grid; accepts NULL. */
+void hx_grid_destroy(hx_grid *grid);
+
+/* ----------------------------------------------------------------------------------------------
+ * Filtered backprojection options (FBP, fan-beam FBP, FDK).
+ * -------------------------------------------------------------------------------------------- */
+
+/** Settings of a filtered backprojection, set by key. */
+typedef struct hx_fbp_options hx_fbp_options;
+
+/** Option keys (numbered by area: 200s are reconstruction). */
+typedef enum hx_fbp_option {
+    HX_FBP_WINDOW = 201,  /**< int, an hx_window; default HX_WINDOW_RAM_LAK */
+    HX_FBP_CUTOFF = 202   /**< double in (0, 1], fraction of Nyquist where the window ends; default 1 */
+} hx_fbp_option;
+
+/** Ramp-filter windows. */
+typedef enum hx_window {
+    HX_WINDOW_RAM_LAK = 0,     /**< pure ramp */
+    HX_WINDOW_SHEPP_LOGAN = 1, /**< sinc */
+    HX_WINDOW_COSINE = 2,
+    HX_WINDOW_HAMMING = 3,
+    HX_WINDOW_HANN = 4
+} hx_window;
+
+/** Creates options holding the defaults. */
+hx_status hx_fbp_options_create(hx_context *ctx, hx_fbp_options **out);
+
+/** Sets an integer option (HX_FBP_WINDOW). */
+hx_status hx_fbp_options_set_int(hx_context *ctx, hx_fbp_options *options, hx_fbp_option key, int64_t value);
+
+/** Sets a floating-point option (HX_FBP_CUTOFF). */
+hx_status hx_fbp_options_set_double(hx_context *ctx, hx_fbp_options *options, hx_fbp_option key, double value);
+
+/** Destroys options; accepts NULL. */
+void hx_fbp_options_destroy(hx_fbp_options *options);
+
+/* ----------------------------------------------------------------------------------------------
+ * Reconstruction plans: plan once (FFT plans, weights, tables, workspaces), execute many times.
+ * -------------------------------------------------------------------------------------------- */
+
+/** A prepared reconstruction. Executing it allocates nothing. */
+typedef struct hx_recon_plan hx_recon_plan;
+
+/**
+ * Progress callback: called on the executing thread with the fraction done in [0, 1].
+ * Return 0 to continue, non-zero to cancel (the call then returns HX_ERR_CANCELLED).
+ */
+typedef int32_t (*hx_progress_fn)(double fraction, void *user_data);
+
+/**
+ * Plans a filtered backprojection of geometry onto grid: 2D parallel FBP, 2D fan-beam FBP (flat or
+ * equiangular, full or Parker short scan) or FDK for cone beams. options may be NULL (defaults).
+ * The plan uses hx_context_threads(ctx) workers and keeps no reference to ctx, geometry, grid or options.
+ */
+hx_status hx_fbp_plan_create(hx_context *ctx, const hx_geometry *geometry, const hx_grid *grid,
+                             const hx_fbp_options *options, hx_recon_plan **out);
+
+/** Number of input floats (views * rows * columns) the plan expects; 0 if plan is NULL. */
+size_t hx_recon_plan_input_count(const hx_recon_plan *plan);
+
+/** Number of output floats (voxels) the plan writes; 0 if plan is NULL. */
+size_t hx_recon_plan_output_count(const hx_recon_plan *plan);
+
+/**
+ * Reconstructs projections (line integrals, [view][row][column], input_count floats) into volume
+ * ([z][y][x], output_count floats). progress may be NULL.
+ * On HX_ERR_SIZE_MISMATCH or HX_ERR_NON_FINITE_DATA the volume is untouched; on HX_ERR_CANCELLED it
+ * is zeroed.
+ */
+hx_status hx_recon_plan_execute(hx_context *ctx, hx_recon_plan *plan, const float *projections,
+                                size_t projection_count, float *volume, size_t volume_count,
+                                hx_progress_fn progress, void *user_data);
+
+/** Destroys a plan; accepts NULL. */
+void hx_recon_plan_destroy(hx_recon_plan *plan);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HEPATIX_H */
