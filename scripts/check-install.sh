@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs into a temporary prefix and builds the C host with pkg-config only, then checks that every
+# library the installed libhepatix.so needs from the Swift toolchain is shipped beside it.
+set -euo pipefail
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+scripts/install.sh "$prefix" .build/release 0.1.0 0 >/dev/null
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+gcc -std=c99 -Wall -Wextra -pedantic -Werror Tests/CConsumers/consumer.c $(pkg-config --cflags --libs hepatix) -lm -o "$prefix/consumer"
+"$prefix/consumer" | tail -1
+missing=0
+for lib in $(ldd "$prefix/lib/hepatix/libhepatix.so" | awk '/swift\/linux/ {print $1}'); do
+  [ -f "$prefix/lib/hepatix/$lib" ] || { echo "install is missing $lib"; missing=1; }
+done
+"$prefix/bin/hepatix" info >/dev/null || { echo "installed CLI does not run"; missing=1; }
+[ $missing -eq 0 ] && echo "install check: 1 passed, 0 failed" || { echo "install check: 0 passed, 1 failed"; exit 1; }
