@@ -15,7 +15,7 @@ func interpolateRow(_ q: UnsafePointer<Float>, _ u: SIMD8<Float>) -> SIMD8<Float
     let first = hxk_first(u), last = hxk_last(u)
     let lo = first < last ? first : last
     let hi = first < last ? last : first
-    let base = Int(Int32(truncatingIfNeeded: Int(lo)))
+    let base = Int(hxk_truncate_scalar(lo))
     let baseF = Float(base)
     let t = u - SIMD8(repeating: baseF)
     let index = hxk_truncate(t)
@@ -43,7 +43,7 @@ func interpolateColumnPair(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
     let first = hxk_first(v), last = hxk_last(v)
     let lo = first < last ? first : last
     let hi = first < last ? last : first
-    let base = Int(Int32(truncatingIfNeeded: Int(lo)))
+    let base = Int(hxk_truncate_scalar(lo))
     let baseF = Float(base)
     let t = v - SIMD8(repeating: baseF)
     let index = hxk_truncate(t)

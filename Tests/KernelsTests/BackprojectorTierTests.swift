@@ -22,7 +22,7 @@ struct BackprojectorTierTests {
         let bp = try WeightedBackprojector(geometry: g, grid: grid, tier: tier, maxThreads: threads)
         fill(bp.store)
         var out = [Float](repeating: .nan, count: grid.count)
-        out.withUnsafeMutableBufferPointer { bp.execute(into: $0.baseAddress!, items: 0..<bp.workItems, pool: WorkerPool(threads: threads)) }
+        _ = out.withUnsafeMutableBufferPointer { bp.execute(into: $0.baseAddress!, pool: WorkerPool(threads: threads)) }
         return out
     }
 

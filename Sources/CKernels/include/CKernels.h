@@ -95,6 +95,9 @@ static inline void hxk_clip_projective(double a, double b, double c, double d, d
     *first = f; *last = l;
 }
 
+/** Truncation toward zero without Swift's range check; the caller guarantees 0 <= x < 2^31. */
+static inline __attribute__((always_inline)) int32_t hxk_truncate_scalar(float x) { return (int32_t)x; }
+
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 

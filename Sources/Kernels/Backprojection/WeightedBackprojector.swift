@@ -21,7 +21,7 @@ public final class WeightedBackprojector: @unchecked Sendable {
     private let views3D: UnsafeMutableBufferPointer<hxk_view3d>
     /// Voxel-column blocks (3D) or row bands (2D) handed out to workers.
     private let blocks: [[SIMD2<Int32>]]
-    private let rowBand = 8
+    private let rowBand = 4
     private static let blockSide = 16
     private let scratch: UnsafeMutableBufferPointer<Float>
     private let scratchPerWorker: Int
@@ -106,19 +106,16 @@ public final class WeightedBackprojector: @unchecked Sendable {
         geometry.is2D ? (grid.ny + rowBand - 1) / rowBand : blocks.count
     }
 
-    /// Backprojects work items `items` (a sub-range of `0..<workItems`) into `out`, overwriting the
-    /// voxels they cover. `out` holds `grid.count` floats, layout `[k][i][j]`.
-    /// Running every item once computes the whole volume; the split lets callers report progress.
-    public func execute(into out: UnsafeMutablePointer<Float>, items: Range<Int>, pool: WorkerPool) {
+    /// Backprojects every work item into `out` (`grid.count` floats, layout `[k][i][j]`), overwriting it.
+    /// `progress(itemsDone)` runs on the calling thread between items; returning false stops early.
+    /// - Returns: false if cancelled (then `out` is partly written).
+    public func execute(into out: UnsafeMutablePointer<Float>, pool: WorkerPool, progress: (Int) -> Bool = { _ in true }) -> Bool {
         let box = SendableMutablePointer(out)  // items cover disjoint voxels
         let pool = WorkerPool(threads: min(pool.threads, maxWorkers))
         if geometry.is2D {
-            pool.forEach(items: items.count) { _, n in self.band2D(items.lowerBound + n, out: box.pointer) }
-        } else {
-            pool.forEach(items: items.count) { worker, n in
-                self.block3D(items.lowerBound + n, worker: worker, out: box.pointer)
-            }
+            return pool.forEach(items: workItems, progress: progress) { _, n in self.band2D(n, out: box.pointer) }
         }
+        return pool.forEach(items: workItems, progress: progress) { worker, n in self.block3D(n, worker: worker, out: box.pointer) }
     }
 
     private func band2D(_ band: Int, out: UnsafeMutablePointer<Float>) {

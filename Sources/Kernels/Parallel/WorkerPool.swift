@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// The one way Hepatix runs work in parallel: `threads` workers share a list of independent items.
@@ -33,6 +34,41 @@ public struct WorkerPool: Sendable {
             }
         }
     }
+
+    /// Like `forEach(items:_:)`, with progress and cancellation but no barriers: whenever the calling
+    /// thread finishes an item it calls `progress(itemsDone)` (on the calling thread, as C hosts
+    /// expect); returning false stops every worker before its next item.
+    /// - Returns: false if `progress` cancelled the work (some items were then not run).
+    public func forEach(items: Int, progress: (_ done: Int) -> Bool,
+                        _ body: @Sendable (_ worker: Int, _ item: Int) -> Void) -> Bool {
+        guard items > 0 else { return true }
+        let next = Atomic<Int>(0), done = Atomic<Int>(0), cancelled = Atomic<Bool>(false), reported = Atomic<Int>(0)
+        let caller = pthread_self()
+        let workers = min(threads, items)
+        withoutActuallyEscaping(progress) { progress in
+            let report = UncheckedSendableClosure(progress)
+            // One iteration per worker; with one worker Dispatch runs it inline on this thread.
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let onCaller = pthread_equal(pthread_self(), caller) != 0
+                while !cancelled.load(ordering: .relaxed) {
+                    let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if item >= items { break }
+                    body(worker, item)
+                    let finished = done.wrappingAdd(1, ordering: .relaxed).newValue
+                    if onCaller {
+                        reported.store(finished, ordering: .relaxed)
+                        if !report.body(finished) { cancelled.store(true, ordering: .relaxed) }
+                    }
+                }
+            }
+        }
+        if cancelled.load(ordering: .relaxed) { return false }
+        return reported.load(ordering: .relaxed) == items || progress(items)
+    }
 }
 
-import Foundation
+/// Carries a non-Sendable closure into worker closures; only the calling thread invokes it.
+private struct UncheckedSendableClosure: @unchecked Sendable {
+    let body: (Int) -> Bool
+    init(_ body: @escaping (Int) -> Bool) { self.body = body }
+}

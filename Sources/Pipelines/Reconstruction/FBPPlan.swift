@@ -73,15 +73,13 @@ public final class FBPPlan: @unchecked Sendable {
             throw ReconstructionError.sizeMismatch("output holds \(output.count) floats, the grid needs \(grid.nz) x \(grid.ny) x \(grid.nx) = \(grid.count)")
         }
         try filterAll(projections.baseAddress!, progress: progress)
-        let items = backprojector.workItems
-        let chunks = min(items, 32)
-        for c in 0..<chunks {
-            let range = (items * c / chunks)..<(items * (c + 1) / chunks)
-            backprojector.execute(into: output.baseAddress!, items: range, pool: pool)
-            if let progress, !progress(0.1 + 0.9 * Double(c + 1) / Double(chunks)) {
-                output.update(repeating: 0)
-                throw ReconstructionError.cancelled
-            }
+        let items = Double(backprojector.workItems)
+        let completed = backprojector.execute(into: output.baseAddress!, pool: pool) { done in
+            progress?(0.1 + 0.9 * Double(done) / items) ?? true
+        }
+        if !completed {
+            output.update(repeating: 0)
+            throw ReconstructionError.cancelled
         }
     }
 
@@ -89,20 +87,18 @@ public final class FBPPlan: @unchecked Sendable {
     private func filterAll(_ input: UnsafePointer<Float>, progress: ProgressHandler?) throws {
         let rows = geometry.views.count * geometry.rows
         let batches = (rows + filter.batch - 1) / filter.batch
-        let chunks = min(batches, 8)
         let bad = FirstFailure()
         let inputBox = SendablePointer(input)
-        for c in 0..<chunks {
-            let range = (batches * c / chunks)..<(batches * (c + 1) / chunks)
-            pool.forEach(items: range.count) { worker, n in
-                if !self.filterBatch(range.lowerBound + n, input: inputBox.pointer, worker: worker) { bad.set(range.lowerBound + n) }
-            }
-            if let row = bad.first {
-                let view = row * filter.batch / geometry.rows
-                throw ReconstructionError.nonFiniteInput("projections contain NaN or infinity (near view \(view))")
-            }
-            if let progress, !progress(0.1 * Double(c + 1) / Double(chunks)) { throw ReconstructionError.cancelled }
+        let completed = pool.forEach(items: batches, progress: { done in
+            bad.first == nil && (progress?(0.1 * Double(done) / Double(batches)) ?? true)
+        }) { worker, batch in
+            if !self.filterBatch(batch, input: inputBox.pointer, worker: worker) { bad.set(batch) }
         }
+        if let batch = bad.first {
+            let view = batch * filter.batch / geometry.rows
+            throw ReconstructionError.nonFiniteInput("projections contain NaN or infinity (near view \(view))")
+        }
+        if !completed { throw ReconstructionError.cancelled }
     }
 
     /// Weights, filters and stores rows `batch * filter.batch ..< +filter.batch`; false on non-finite input.
