@@ -67,7 +67,8 @@ typedef struct hxk_bp3d_args {
     int32_t nviews;
     int32_t parallel;
     int32_t columns;           /**< detector columns; u outside [-1, columns] contributes nothing */
-    int32_t nz;                /**< slices per voxel column */
+    int32_t k_first;           /**< first slice of the block */
+    int32_t nz;                /**< slices in the block (scratch holds nz floats per voxel column) */
     double v_lo, v_hi;         /**< padded rows [v_lo, v_hi] can be non-zero */
 } hxk_bp3d_args;
 
@@ -120,6 +121,11 @@ static inline __attribute__((always_inline)) hxk_f32x8 hxk_lookup16(hxk_f32x8 t0
 /** base[idx[l]] per lane (vgatherdps). The caller guarantees every index is in bounds. */
 static inline __attribute__((always_inline)) hxk_f32x8 hxk_gather(const float *base, hxk_i32x8 idx) {
     return (hxk_f32x8)_mm256_i32gather_ps(base, (__m256i)idx, 4);
+}
+
+/** Hints the cache line holding p into L2 (prefetcht1). */
+static inline __attribute__((always_inline)) void hxk_prefetch_l2(const void *p) {
+    _mm_prefetch((const char *)p, _MM_HINT_T1);
 }
 
 /** Eight unaligned floats from p. */

@@ -50,11 +50,12 @@ enum ScalarBackprojection {
                 let colA = proj + (Int(iu) + 1) * Int(a.column_stride)
                 let colB = colA + Int(a.column_stride)
                 let vb = (view.v0 + view.vj * j + view.vi * i) / w, vs = view.vk / w
+                let vb0 = vb + vs * Double(a.k_first)  // slice k of the block is volume slice k_first + k
                 var first: Int64 = 0, last = Int64(nz)
-                hxk_clip_projective(vb, vs, 1, 0, a.v_lo, a.v_hi, &first, &last)
+                hxk_clip_projective(vb0, vs, 1, 0, a.v_lo, a.v_hi, &first, &last)
                 let weight = 1 / (w * w)
                 for k in Int(first)..<Int(last) {
-                    let vv = vb + vs * Double(k)
+                    let vv = vb0 + vs * Double(k)
                     let value = (1 - fu) * sample(colA, vv) + fu * sample(colB, vv)
                     scratch[c * nz + k] += Float(weight * value)
                 }

@@ -19,10 +19,13 @@ public final class WeightedBackprojector: @unchecked Sendable {
 
     private let views2D: UnsafeMutableBufferPointer<hxk_view2d>
     private let views3D: UnsafeMutableBufferPointer<hxk_view3d>
-    /// Voxel-column blocks (3D) or row bands (2D) handed out to workers.
-    private let blocks: [[SIMD2<Int32>]]
+    /// Voxel-column blocks (3D) handed out to workers, each with its slab of slices.
+    private let blocks: [(columns: [SIMD2<Int32>], slices: Range<Int>)]
     private let rowBand = 4
-    private static let blockSide = 16
+    /// 3D blocks: blockSide² voxel columns × blockSlices slices of scratch per worker; wide blocks
+    /// re-read fewer projection columns per view, thin slabs read fewer detector rows.
+    private static let blockSide = 32
+    private static let blockSlices = 256
     private let scratch: UnsafeMutableBufferPointer<Float>
     private let scratchPerWorker: Int
     private let maxWorkers: Int
@@ -60,8 +63,9 @@ public final class WeightedBackprojector: @unchecked Sendable {
                 views3D[k] = hxk_view3d(u0: m.u.w, uj: m.u.x, ui: m.u.y, v0: v.w, vj: v.x, vi: v.y, vk: v.z,
                                         w0: m.w.w, wj: m.w.x, wi: m.w.y)
             }
-            blocks = Self.columnBlocks(grid: grid, side: Self.blockSide)
-            scratchPerWorker = Self.blockSide * Self.blockSide * grid.nz
+            let slabs = stride(from: 0, to: grid.nz, by: Self.blockSlices).map { $0..<min($0 + Self.blockSlices, grid.nz) }
+            blocks = Self.columnBlocks(grid: grid, side: Self.blockSide).flatMap { cols in slabs.map { (cols, $0) } }
+            scratchPerWorker = Self.blockSide * Self.blockSide * min(grid.nz, Self.blockSlices)
         }
         maxWorkers = WorkerPool(threads: maxThreads).threads
         scratch = .allocate(capacity: scratchPerWorker * maxWorkers)
@@ -133,16 +137,17 @@ public final class WeightedBackprojector: @unchecked Sendable {
     }
 
     private func block3D(_ index: Int, worker: Int, out: UnsafeMutablePointer<Float>) {
-        let nz = grid.nz
         let acc = scratch.baseAddress! + worker * scratchPerWorker
-        let block = blocks[index]
+        let (block, slices) = blocks[index]
+        let nz = slices.count
         acc.update(repeating: 0, count: block.count * nz)
         let pad = ProjectionStore.padding
         var args = hxk_bp3d_args(projections: UnsafePointer(store.storage.baseAddress! + store.origin - store.columnStride - pad),
                                  view_stride: Int64(store.viewStride), column_stride: Int64(store.columnStride),
                                  views: UnsafePointer(views3D.baseAddress!), nviews: Int32(views3D.count),
                                  parallel: geometry.beam == .parallel ? 1 : 0, columns: Int32(geometry.columns),
-                                 nz: Int32(nz), v_lo: Double(pad) - 1, v_hi: Double(pad + geometry.rows))
+                                 k_first: Int32(slices.lowerBound), nz: Int32(nz),
+                                 v_lo: Double(pad) - 1, v_hi: Double(pad + geometry.rows))
         block.withUnsafeBufferPointer { cols in
             switch tier {
             case .avx2: backprojectColumns3DAVX2(&args, columns: cols, scratch: acc)
@@ -152,7 +157,7 @@ public final class WeightedBackprojector: @unchecked Sendable {
         let plane = grid.nx * grid.ny
         for (c, col) in block.enumerated() {
             let base = Int(col.x) * grid.nx + Int(col.y)
-            for k in 0..<nz { out[k * plane + base] = acc[c * nz + k] }
+            for k in 0..<nz { out[(slices.lowerBound + k) * plane + base] = acc[c * nz + k] }
         }
     }
 }
