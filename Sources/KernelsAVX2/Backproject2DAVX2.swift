@@ -1,5 +1,4 @@
 import CKernels
-import Glibc
 
 /// AVX2+FMA weighted backprojection of every view into rows `rows` × columns `columns` of a 2D image
 /// (`out[i * outStride + j]`, accumulated). Same arithmetic as the scalar reference: per voxel,
@@ -48,57 +47,49 @@ public func backprojectTile2DAVX2(_ args: UnsafePointer<hxk_bp2d_args>, rows: Ra
     }
 }
 
-/// The parallel-beam row loop: positions are affine in the column, so the window base of each
-/// 8-voxel step comes from the same FMA that yields its lowest lane (lane 0, or lane 7 for a negative
-/// step) computed in scalar — no lane extraction — and the table width is chosen once per row.
-/// Returns the first column not processed.
+/// The parallel-beam row loop: positions are affine in the column, so they run on a
+/// `FixedPointCursor` (short dependency chains, exact window bases); the table width is chosen once
+/// per row. Returns the first column not processed.
 @inline(__always)
 private func parallelRow(_ q: UnsafePointer<Float>, row: UnsafeMutablePointer<Float>, from first: Int, to end: Int,
                          start: Float, step: Float) -> Int {
-    // Eight lanes span 7|step| + frac(u) < 7|step| + 1 samples; one table holds 8 (kept 1% clear of
-    // the edge so float rounding cannot reach index 8), two tables 16.
-    if abs(step) < 0.99 { return parallelRowLoop(q, row, first, end, start, step, oneTable: true) }
-    if abs(step) < 2.1 { return parallelRowLoop(q, row, first, end, start, step, oneTable: false) }
-    var j = first
-    let u0 = SIMD8<Float>(repeating: start), du = SIMD8<Float>(repeating: step)
-    var offset = laneRamp
-    while j + 8 <= end {
-        hxk_store(row + j, hxk_load(row + j) + interpolateRow(q, hxk_fma(offset, du, u0)))
-        offset += 8
-        j += 8
-    }
-    return j
+    // Eight lanes span 7|step| + frac(u) < 7|step| + 1 samples; one 8-entry table (read at index and
+    // index + 1 from two loads) holds 8, two tables 16; 1% margin for rounding. Steeper rows gather.
+    if abs(step) < 0.99 { return parallelRowLoop(q, row, first, end, start, step, tables: 1) }
+    if abs(step) < 1.99 { return parallelRowLoop(q, row, first, end, start, step, tables: 2) }
+    return parallelRowLoop(q, row, first, end, start, step, tables: 0)
 }
 
-/// One specialisation of the parallel row loop (`oneTable` is a constant at each call site).
+/// One specialisation of the parallel row loop (`tables` is a constant at each call site).
 @inline(__always)
 private func parallelRowLoop(_ q: UnsafePointer<Float>, _ row: UnsafeMutablePointer<Float>, _ first: Int, _ end: Int,
-                             _ start: Float, _ step: Float, oneTable: Bool) -> Int {
+                             _ start: Float, _ step: Float, tables: Int) -> Int {
     var j = first
-    let u0 = SIMD8<Float>(repeating: start), du = SIMD8<Float>(repeating: step)
-    var offset = laneRamp
-    // Offset of the lane with the smallest position: 0 for a rising row, 7 for a falling one.
-    var lowOffset: Float = step >= 0 ? 0 : 7
+    let one = SIMD8<Int32>(repeating: 1)
     while j + 8 <= end {
-        let u = hxk_fma(offset, du, u0)
-        // Bit-identical to that lane of `u` (same fused multiply-add), so every lane has t >= 0.
-        let base = Int(hxk_truncate_scalar(start.addingProduct(lowOffset, step)))
-        let t = u - SIMD8(repeating: Float(base))
-        let index = hxk_truncate(t)
-        let frac = t - hxk_to_float(index)
-        let p = q + base
-        let v0: SIMD8<Float>, v1: SIMD8<Float>
-        if oneTable {
-            v0 = hxk_permute(hxk_load(p), index)
-            v1 = hxk_permute(hxk_load(p + 1), index)
-        } else {
-            v0 = hxk_lookup16(hxk_load(p), hxk_load(p + 8), index)
-            v1 = hxk_lookup16(hxk_load(p + 1), hxk_load(p + 9), index)
+        let chunkEnd = min(end, j + 1024)
+        var cursor = FixedPointCursor(start: start + step * Float(j - first), step: step)
+        let q0 = q + cursor.origin
+        while j + 8 <= chunkEnd {
+            let (index, frac) = cursor.lanesInWindow
+            let p = q0 + cursor.baseOffset
+            let v0: SIMD8<Float>, v1: SIMD8<Float>
+            switch tables {
+            case 1:
+                v0 = hxk_permute(hxk_load(p), index)
+                v1 = hxk_permute(hxk_load(p + 1), index)
+            case 2:
+                let t0 = hxk_load(p), t1 = hxk_load(p + 8)
+                v0 = hxk_lookup16(t0, t1, index)
+                v1 = hxk_lookup16(t0, t1, index &+ one)
+            default:
+                v0 = hxk_gather(p, index)
+                v1 = hxk_gather(p + 1, index)
+            }
+            hxk_store(row + j, hxk_load(row + j) + hxk_fma(frac, v1 - v0, v0))
+            cursor.advanceStep()
+            j += 8
         }
-        hxk_store(row + j, hxk_load(row + j) + hxk_fma(frac, v1 - v0, v0))
-        offset += 8
-        lowOffset += 8
-        j += 8
     }
     return j
 }

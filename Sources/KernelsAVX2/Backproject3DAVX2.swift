@@ -99,43 +99,40 @@ private func column(_ a: hxk_bp3d_args, view: hxk_view3d, projection: UnsafePoin
 }
 
 /// Eight slices per step of one voxel column; `tables` (a constant at each call site) selects one or
-/// two permute tables, or gathers (0). The window base comes from a scalar fused multiply-add that is
-/// bit-identical to the lowest lane, so every lane has `t >= 0`. Returns the first slice not done.
+/// two permute tables, or gathers (0). Positions run on a `FixedPointCursor`, re-anchored every 1024
+/// slices. Returns the first slice not done.
 @inline(__always)
 private func columnLoop(_ colA: UnsafePointer<Float>, _ colB: UnsafePointer<Float>, _ wa: SIMD8<Float>, _ wb: SIMD8<Float>,
                         _ acc: UnsafeMutablePointer<Float>, from first: Int, to end: Int, start: Float, step: Float,
                         tables: Int) -> Int {
     var k = first
-    let v0 = SIMD8<Float>(repeating: start), dv = SIMD8<Float>(repeating: step)
-    var offset = laneRamp
-    var lowOffset: Float = step >= 0 ? 0 : 7
     let one = SIMD8<Int32>(repeating: 1)
     while k + 8 <= end {
-        let v = hxk_fma(offset, dv, v0)
-        let base = Int(hxk_truncate_scalar(start.addingProduct(lowOffset, step)))
-        let t = v - SIMD8(repeating: Float(base))
-        let index = hxk_truncate(t)
-        let frac = t - hxk_to_float(index)
-        let pa = colA + base, pb = colB + base
-        let s0: SIMD8<Float>, s1: SIMD8<Float>
-        switch tables {
-        case 1:
-            let t0 = hxk_fma(wb, hxk_load(pb), wa * hxk_load(pa))
-            s0 = hxk_permute(t0, index)
-            s1 = hxk_permute(t0, index &+ one)
-        case 2:
-            let t0 = hxk_fma(wb, hxk_load(pb), wa * hxk_load(pa))
-            let t1 = hxk_fma(wb, hxk_load(pb + 8), wa * hxk_load(pa + 8))
-            s0 = hxk_lookup16(t0, t1, index)
-            s1 = hxk_lookup16(t0, t1, index &+ one)
-        default:
-            s0 = hxk_fma(wb, hxk_gather(pb, index), wa * hxk_gather(pa, index))
-            s1 = hxk_fma(wb, hxk_gather(pb + 1, index), wa * hxk_gather(pa + 1, index))
+        let chunkEnd = min(end, k + 1024)
+        var cursor = FixedPointCursor(start: start + step * Float(k - first), step: step)
+        let pa0 = colA + cursor.origin, pb0 = colB + cursor.origin
+        while k + 8 <= chunkEnd {
+            let (index, frac) = cursor.lanesInWindow
+            let pa = pa0 + cursor.baseOffset, pb = pb0 + cursor.baseOffset
+            let s0: SIMD8<Float>, s1: SIMD8<Float>
+            switch tables {
+            case 1:
+                let t0 = hxk_fma(wb, hxk_load(pb), wa * hxk_load(pa))
+                s0 = hxk_permute(t0, index)
+                s1 = hxk_permute(t0, index &+ one)
+            case 2:
+                let t0 = hxk_fma(wb, hxk_load(pb), wa * hxk_load(pa))
+                let t1 = hxk_fma(wb, hxk_load(pb + 8), wa * hxk_load(pa + 8))
+                s0 = hxk_lookup16(t0, t1, index)
+                s1 = hxk_lookup16(t0, t1, index &+ one)
+            default:
+                s0 = hxk_fma(wb, hxk_gather(pb, index), wa * hxk_gather(pa, index))
+                s1 = hxk_fma(wb, hxk_gather(pb + 1, index), wa * hxk_gather(pa + 1, index))
+            }
+            hxk_store(acc + k, hxk_load(acc + k) + hxk_fma(frac, s1 - s0, s0))
+            cursor.advanceStep()
+            k += 8
         }
-        hxk_store(acc + k, hxk_load(acc + k) + hxk_fma(frac, s1 - s0, s0))
-        offset += 8
-        lowOffset += 8
-        k += 8
     }
     return k
 }

@@ -154,10 +154,13 @@ public final class WeightedBackprojector: @unchecked Sendable {
             case .scalar: ScalarBackprojection.columns3D(&args, columns: cols, scratch: acc)
             }
         }
+        // Write back slice by slice: consecutive block columns are consecutive voxels along x, so each
+        // slice is written in short contiguous runs (a column-by-column scatter would touch a new page
+        // per voxel).
         let plane = grid.nx * grid.ny
-        for (c, col) in block.enumerated() {
-            let base = Int(col.x) * grid.nx + Int(col.y)
-            for k in 0..<nz { out[(slices.lowerBound + k) * plane + base] = acc[c * nz + k] }
+        for k in 0..<nz {
+            let slice = out + (slices.lowerBound + k) * plane
+            for (c, col) in block.enumerated() { slice[Int(col.x) * grid.nx + Int(col.y)] = acc[c * nz + k] }
         }
     }
 }

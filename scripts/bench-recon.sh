@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make bench`: generates the shared workloads (once), installs the peers in a throwaway venv and
+# plastimatch from Debian, and runs tools/bench/bench_recon.py. Set BENCH_DATA to reuse a folder.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+shared="$here/../shared"
+data=${BENCH_DATA:-${TMPDIR:-/tmp}/hepatix-bench}
+venv="$data/venv"
+mkdir -p "$data"
+scripts/install-deps.sh plastimatch python3-venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q astra-toolbox itk-rtk numpy scipy
+fi
+if [ ! -f "$data/w3_cone/truth_256.f32" ]; then
+  "$venv/bin/python" "$shared/workloads/recon/gen_workloads.py" --out "$data"
+fi
+"$venv/bin/python" "$here/tools/bench/bench_recon.py" --hepatix "$here/.build/release/hepatix" \
+  --peers "$shared/peers/recon" --data "$data" --python "$venv/bin/python" "$@"
