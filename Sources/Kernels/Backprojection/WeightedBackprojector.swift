@@ -21,7 +21,10 @@ public final class WeightedBackprojector: @unchecked Sendable {
     private let views3D: UnsafeMutableBufferPointer<hxk_view3d>
     /// Voxel-column blocks (3D) handed out to workers, each with its slab of slices.
     private let blocks: [(columns: [SIMD2<Int32>], slices: Range<Int>)]
-    private let rowBand = 4
+    /// 2D tiles: `tileRows` × `tileColumns` pixels; a tile touches a few cache lines of each view's
+    /// row, so all views' lines fit in L2 while the tile's accumulators stay in L1.
+    private static let tileRows = 4
+    private static let tileColumns = 1 << 16
     /// 3D blocks: blockSide² voxel columns × blockSlices slices of scratch per worker; wide blocks
     /// re-read fewer projection columns per view, thin slabs read fewer detector rows.
     private static let blockSide = 32
@@ -105,9 +108,12 @@ public final class WeightedBackprojector: @unchecked Sendable {
         return out
     }
 
+    private var tilesDown: Int { (grid.ny + Self.tileRows - 1) / Self.tileRows }
+    private var tilesAcross: Int { (grid.nx + Self.tileColumns - 1) / Self.tileColumns }
+
     /// Number of independent work items `execute(into:items:pool:)` expects.
     public var workItems: Int {
-        geometry.is2D ? (grid.ny + rowBand - 1) / rowBand : blocks.count
+        geometry.is2D ? tilesDown * tilesAcross : blocks.count
     }
 
     /// Backprojects every work item into `out` (`grid.count` floats, layout `[k][i][j]`), overwriting it.
@@ -117,22 +123,24 @@ public final class WeightedBackprojector: @unchecked Sendable {
         let box = SendableMutablePointer(out)  // items cover disjoint voxels
         let pool = WorkerPool(threads: min(pool.threads, maxWorkers))
         if geometry.is2D {
-            return pool.forEach(items: workItems, progress: progress) { _, n in self.band2D(n, out: box.pointer) }
+            return pool.forEach(items: workItems, progress: progress) { _, n in self.tile2D(n, out: box.pointer) }
         }
         return pool.forEach(items: workItems, progress: progress) { worker, n in self.block3D(n, worker: worker, out: box.pointer) }
     }
 
-    private func band2D(_ band: Int, out: UnsafeMutablePointer<Float>) {
-        let rows = band * rowBand..<min((band + 1) * rowBand, grid.ny)
-        (out + rows.lowerBound * grid.nx).update(repeating: 0, count: rows.count * grid.nx)
+    private func tile2D(_ tile: Int, out: UnsafeMutablePointer<Float>) {
+        let (ti, tj) = tile.quotientAndRemainder(dividingBy: tilesAcross)
+        let rows = ti * Self.tileRows..<min((ti + 1) * Self.tileRows, grid.ny)
+        let columns = tj * Self.tileColumns..<min((tj + 1) * Self.tileColumns, grid.nx)
+        for i in rows { (out + i * grid.nx + columns.lowerBound).update(repeating: 0, count: columns.count) }
         var args = hxk_bp2d_args(projections: UnsafePointer(store.storage.baseAddress! + store.origin - ProjectionStore.padding),
                                  stride: Int64(store.viewStride), views: UnsafePointer(views2D.baseAddress!),
                                  nviews: Int32(views2D.count), parallel: geometry.beam == .parallel ? 1 : 0,
                                  u_lo: Double(ProjectionStore.padding) - 1,
                                  u_hi: Double(ProjectionStore.padding + geometry.columns))
         switch tier {
-        case .avx2: backprojectTile2DAVX2(&args, rows: rows, columns: 0..<grid.nx, out: out, outStride: grid.nx)
-        case .scalar: ScalarBackprojection.tile2D(&args, rows: rows, columns: 0..<grid.nx, out: out, outStride: grid.nx)
+        case .avx2: backprojectTile2DAVX2(&args, rows: rows, columns: columns, out: out, outStride: grid.nx)
+        case .scalar: ScalarBackprojection.tile2D(&args, rows: rows, columns: columns, out: out, outStride: grid.nx)
         }
     }
 
