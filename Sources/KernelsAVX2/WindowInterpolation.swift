@@ -1,7 +1,5 @@
 import CKernels
 
-/// Lane offsets 0...7.
-@usableFromInline let laneRamp = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
 
 /// Linear interpolation of the padded row `q` at the eight monotone positions `u`, without a gather
 /// where the positions are close together: the window `q[base ..< base+16]` is loaded with plain

@@ -2,12 +2,12 @@ import Foundation
 import Hepatix
 
 /// `hepatix reconstruct --workload DIR/geometry.json [--filter NAME] [--cutoff C] [--threads N]
-/// [--volume 256|512] [--repeat K] --out OUT.f32`: FBP/FDK of a benchmark workload; writes the image in
+/// [--volume 256|512] [--repeat K] [--warmup W] --out OUT.f32`: FBP/FDK of a benchmark workload; writes the image in
 /// the truth file's layout plus a JSON sidecar (`OUT.json`) with timings and, when the workload has an
 /// analytic truth, RMSE figures.
 enum ReconstructCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat"])
+        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup"])
         let workload = try Workload(path: try a.required("--workload"), volumeSize: try a.int("--volume", default: 256))
         let out = try a.required("--out")
         var options = FBPOptions()
@@ -23,6 +23,8 @@ enum ReconstructCommand {
         }
         options.threads = try a.int("--threads", default: 0)
         let repeats = max(1, try a.int("--repeat", default: 1))
+        // Untimed runs first (page faults, caches), as the peers' timing harness does.
+        let warmups = max(0, try a.int("--warmup", default: repeats > 1 ? 1 : 0))
         let geometry = workload.geometry, grid = workload.grid
 
         let tLoad = Date()
@@ -34,7 +36,7 @@ enum ReconstructCommand {
         var image = [Float](repeating: 0, count: grid.count)
         var times: [Double] = []
         let bar = ProgressBar(label: "reconstruct")
-        for r in 0..<repeats {
+        for r in 0..<(warmups + repeats) {
             let handler: ProgressHandler? = r == 0 ? { bar.update($0) } : nil
             let t = Date()
             try projections.withUnsafeBufferPointer { p in
@@ -42,7 +44,7 @@ enum ReconstructCommand {
                     try plan.execute(projections: p, output: o, progress: handler)
                 }
             }
-            times.append(Date().timeIntervalSince(t))
+            if r >= warmups { times.append(Date().timeIntervalSince(t)) }
         }
         bar.finish()
         try RawFloatFile.write(image, to: out)

@@ -5,7 +5,7 @@ import Hepatix
 let usage = """
 usage: hepatix <command> [options]
   reconstruct --workload DIR/geometry.json [--filter ram-lak|shepp-logan|cosine|hamming|hann] [--cutoff C]
-              [--threads N] [--volume 256|512] [--repeat K] --out OUT.f32
+              [--threads N] [--volume 256|512] [--repeat K] [--warmup W] --out OUT.f32
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions
 """
