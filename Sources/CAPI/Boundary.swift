@@ -17,7 +17,8 @@ func classify(_ error: Error) -> (hx_status, String) {
         return (HX_ERR_INVALID_ARGUMENT, e.description)
     case let e as ReconstructionError:
         switch e {
-        case .geometry(let m): return (m.contains("not supported") || m.contains("behind") ? HX_ERR_UNSUPPORTED : HX_ERR_INVALID_ARGUMENT, m)
+        case .geometry(let m): return (HX_ERR_INVALID_ARGUMENT, m)
+        case .unsupported(let m): return (HX_ERR_UNSUPPORTED, m)
         case .sizeMismatch(let m): return (HX_ERR_SIZE_MISMATCH, m)
         case .nonFiniteInput(let m): return (HX_ERR_NON_FINITE_DATA, m)
         case .cancelled: return (HX_ERR_CANCELLED, e.description)

@@ -35,8 +35,8 @@ private func footprint(_ a: hxk_bp3d_args, view: Int, columns: UnsafeBufferPoint
     guard let first = columns.first, let last = columns.last else { return UnsafeRawBufferPointer(start: nil, count: 0) }
     let m = a.views[view]
     var lo = Double.infinity, hi = -Double.infinity
-    for (i, j) in [(first.x, first.y), (first.x, last.y), (last.x, first.y), (last.x, last.y)] {
-        let (di, dj) = (Double(i), Double(j))
+    for corner in 0..<4 {
+        let di = Double(corner < 2 ? first.x : last.x), dj = Double(corner % 2 == 0 ? first.y : last.y)
         let w = a.parallel != 0 ? 1 : m.w0 + m.wj * dj + m.wi * di
         let u = (m.u0 + m.uj * dj + m.ui * di) / w
         lo = min(lo, u)

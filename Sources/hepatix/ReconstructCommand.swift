@@ -57,6 +57,7 @@ enum ReconstructCommand {
             "seconds_median": median, "seconds_min": best, "seconds_all": times,
             "plan_seconds": planSeconds, "load_seconds": loadSeconds, "gups": updates / median / 1e9,
             "output": out,
+            "last_filter_seconds": plan.lastStageSeconds.filter, "last_backprojection_seconds": plan.lastStageSeconds.backprojection,
         ]
         if let truthPath = workload.truthPath {
             let truth = try RawFloatFile.read(truthPath, count: grid.count)

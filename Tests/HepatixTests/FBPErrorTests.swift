@@ -55,3 +55,21 @@ struct FBPErrorTests {
         }
     }
 }
+
+/// A detector narrower than the grid's field of view is refused unless truncation is allowed.
+struct FieldOfViewTests {
+    @Test func truncatedFieldOfViewIsRefused() throws {
+        let g = try ProjectionGeometry.parallel2D(views: 60, bins: 100, binPitch: 1)   // covers radius 50 mm
+        #expect(throws: ReconstructionError.self) { try FBPPlan(geometry: g, grid: .image(size: 128, pixel: 1)) }
+        var options = FBPOptions()
+        options.allowTruncation = true
+        _ = try FBPPlan(geometry: g, grid: .image(size: 128, pixel: 1), options: options)
+        _ = try FBPPlan(geometry: g, grid: .image(size: 96, pixel: 1))                 // radius 48 mm: covered
+    }
+
+    @Test func coneRowsMustCoverTheSlices() throws {
+        let g = try ProjectionGeometry.coneBeamCircular(views: 36, columns: 200, rows: 20, columnPitch: 1, rowPitch: 1,
+                                                        sourceToIsocentre: 300, sourceToDetector: 450)
+        #expect(throws: ReconstructionError.self) { try FBPPlan(geometry: g, grid: .cube(size: 64, voxel: 1)) }
+    }
+}

@@ -61,19 +61,31 @@ public struct DetectorPreweighting: Sendable {
         let p = parameters[view]
         let columns = geometry.columns
         let scale = Float(angular.viewWeight[view] / p.rampSpacing)
-        var check: Float = 0
+        // Largest exponent field seen: 255 means NaN or infinity. An integer max vectorises, unlike a
+        // floating-point running sum.
+        var exponent: UInt32 = 0
         switch geometry.beam {
         case .parallel:
             for c in 0..<columns {
                 let x = source[c]
-                check += x - x
+                exponent = max(exponent, (x.bitPattern >> 23) & 0xFF)
                 target[c] = x * scale
+            }
+        case .divergent where !angular.isShortScan && sharedCosine != nil:
+            // Circular orbits: one precomputed cosine row, single precision (vectorises).
+            sharedCosine!.withUnsafeBufferPointer { table in
+                let weights = table.baseAddress! + row * columns
+                for c in 0..<columns {
+                    let x = source[c]
+                    exponent = max(exponent, (x.bitPattern >> 23) & 0xFF)
+                    target[c] = x * weights[c] * scale
+                }
             }
         case .divergent:
             let du = length3(geometry.views[view].detectorU), dv = geometry.is2D ? 0 : length3(geometry.views[view].detectorV)
             for c in 0..<columns {
                 let x = source[c]
-                check += x - x
+                exponent = max(exponent, (x.bitPattern >> 23) & 0xFF)
                 var w = sharedCosine.map { Double($0[row * columns + c]) } ?? Self.cosine(p, du: du, dv: dv, column: c, row: row)
                 if angular.isShortScan {
                     w *= angular.parker(view: view, gamma: atan((Double(c) - p.principalColumn) * du / p.sourceToDetector))
@@ -81,6 +93,6 @@ public struct DetectorPreweighting: Sendable {
                 target[c] = x * Float(w) * scale
             }
         }
-        return check == 0
+        return exponent < 0xFF
     }
 }

@@ -29,8 +29,7 @@ final class BatchedRealFFT: @unchecked Sendable {
         let plans: (fftwf_plan?, fftwf_plan?) = fftwPlannerLock.withLock {
             let f = fftwf_plan_many_dft_r2c(1, &n, Int32(batch), real, nil, 1, Int32(length), spectrum, nil, 1, bins,
                                             UInt32(FFTW_ESTIMATE))
-            let i = fftwf_plan_many_dft_c2r(1, &n, Int32(batch), spectrum, nil, 1, bins, real, nil, 1, Int32(length),
-                                            UInt32(FFTW_ESTIMATE))
+            let i = fftwf_plan_many_dft_c2r(1, &n, Int32(batch), spectrum, nil, 1, bins, real, nil, 1, Int32(length), UInt32(FFTW_ESTIMATE))
             return (f, i)
         }
         guard let f = plans.0, let i = plans.1 else {

@@ -18,6 +18,12 @@ public final class FilterWorkspace: @unchecked Sendable {
 
     /// Zeroes the whole batch (the padding must be zero before every transform).
     public func clear() { fft.real.update(repeating: 0, count: paddedLength * batch) }
+
+    /// Zeroes samples `columns..<paddedLength` of every row: enough when the caller then writes
+    /// samples `0..<columns` of every row (the inverse transform leaves the tail non-zero).
+    public func clearPadding(after columns: Int) {
+        for r in 0..<batch { (row(r) + columns).update(repeating: 0, count: paddedLength - columns) }
+    }
 }
 
 extension RampFilter {

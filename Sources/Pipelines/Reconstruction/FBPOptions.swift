@@ -8,6 +8,9 @@ public struct FBPOptions: Sendable, Equatable {
     public var cutoff: Double = 1
     /// Worker threads; 0 means one per core. Default 0.
     public var threads: Int = 0
+    /// Accept grids wider than the detector's field of view (truncated projections; the outer
+    /// region is then wrong). Default false: such plans are refused with a message.
+    public var allowTruncation = false
     /// Kernel tier; default the best the CPU supports.
     public var tier: KernelTier = .detected
 

@@ -1,3 +1,4 @@
+import Dispatch
 import HepatixKernels
 
 /// Filtered backprojection: 2D parallel FBP, 2D fan-beam FBP (flat or equiangular detector, full or
@@ -22,6 +23,8 @@ public final class FBPPlan: @unchecked Sendable {
     public let grid: VolumeGrid
     /// The settings.
     public let options: FBPOptions
+    /// Seconds spent in the last `execute`: weighting + ramp filtering, and backprojection.
+    public private(set) var lastStageSeconds: (filter: Double, backprojection: Double) = (0, 0)
     /// Worker threads `execute` uses.
     public var threadCount: Int { pool.threads }
     /// Input floats `execute` expects: views × rows × columns, `[view][row][column]`.
@@ -47,6 +50,7 @@ public final class FBPPlan: @unchecked Sendable {
             return nil
         }
         let flat = resampler?.flatGeometry ?? geometry
+        if !options.allowTruncation { try ReconstructionError.wrap { try geometry.checkCoverage(of: grid) } }
         preweighting = try ReconstructionError.wrap { try DetectorPreweighting(geometry: flat) }
         filter = try ReconstructionError.wrap { try RampFilter(columns: flat.columns, window: options.window, cutoff: options.cutoff) }
         backprojector = try ReconstructionError.wrap {
@@ -72,7 +76,13 @@ public final class FBPPlan: @unchecked Sendable {
         guard output.count == grid.count else {
             throw ReconstructionError.sizeMismatch("output holds \(output.count) floats, the grid needs \(grid.nz) x \(grid.ny) x \(grid.nx) = \(grid.count)")
         }
+        let start = DispatchTime.now().uptimeNanoseconds
         try filterAll(projections.baseAddress!, progress: progress)
+        let filtered = DispatchTime.now().uptimeNanoseconds
+        defer {
+            let end = DispatchTime.now().uptimeNanoseconds
+            lastStageSeconds = (Double(filtered - start) / 1e9, Double(end - filtered) / 1e9)
+        }
         let items = Double(backprojector.workItems)
         let completed = backprojector.execute(into: output.baseAddress!, pool: pool) { done in
             progress?(0.1 + 0.9 * Double(done) / items) ?? true
@@ -104,7 +114,7 @@ public final class FBPPlan: @unchecked Sendable {
     /// Weights, filters and stores rows `batch * filter.batch ..< +filter.batch`; false on non-finite input.
     private func filterBatch(_ batch: Int, input: UnsafePointer<Float>, worker: Int) -> Bool {
         let ws = workspaces[worker]
-        ws.clear()
+        ws.clearPadding(after: resampler?.flatGeometry.columns ?? geometry.columns)
         let rows = geometry.views.count * geometry.rows
         let first = batch * filter.batch
         let count = min(filter.batch, rows - first)
@@ -115,9 +125,7 @@ public final class FBPPlan: @unchecked Sendable {
             let (view, row) = index.quotientAndRemainder(dividingBy: geometry.rows)
             var source = input + index * geometry.columns
             if let resampler {
-                var check: Float = 0
-                for c in 0..<geometry.columns { check += source[c] - source[c] }
-                finite = finite && check == 0
+                finite = finite && (0..<geometry.columns).allSatisfy { source[$0].isFinite }
                 resampler.resample(arc: source, flat: flatRows[worker].baseAddress!)
                 source = UnsafePointer(flatRows[worker].baseAddress!)
             }
@@ -125,6 +133,18 @@ public final class FBPPlan: @unchecked Sendable {
         }
         filter.filter(ws)
         let columns = store.columns
+        let (firstView, firstRow) = first.quotientAndRemainder(dividingBy: geometry.rows)
+        if store.columnStride != 1 && store.rowStride == 1 && firstRow + count <= geometry.rows {
+            // Transposed 3D layout and all rows of this batch in one view: write each detector column's
+            // `count` consecutive rows at once instead of one float per cache line.
+            let base = store.storage.baseAddress! + store.offset(view: firstView, row: firstRow, column: 0)
+            let rowsIn = ws.row(0), stride = ws.paddedLength
+            for c in 0..<columns {
+                let out = base + c * store.columnStride
+                for r in 0..<count { out[r] = rowsIn[r * stride + c] }
+            }
+            return finite
+        }
         for r in 0..<count {
             let (view, row) = (first + r).quotientAndRemainder(dividingBy: geometry.rows)
             let out = store.storage.baseAddress! + store.offset(view: view, row: row, column: 0)
