@@ -6,7 +6,7 @@ BUILD   := .build/release
 SOVER   := 0
 VERSION := 0.1.0
 
-.PHONY: all deps build demo test test-swift test-c bench install clean
+.PHONY: all deps build demo test test-swift test-c bench asan install clean
 
 all: build
 
@@ -43,6 +43,11 @@ test-c:
 ## bench: W1/W2/W3 against ASTRA, RTK and plastimatch in the same run (see BENCHMARKS.md)
 bench: build
 	scripts/bench-recon.sh
+
+## asan: the Swift tests under AddressSanitizer (debug build in .build-asan). Leak detection is off:
+## at exit it reports the XCTest harness's own runtime allocations, not Hepatix's.
+asan: deps
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 ## install: header, shared library with the Swift runtime it needs, pkg-config file, CLI
 install: build

@@ -53,7 +53,7 @@ struct CAPIBoundaryTests {
         var reference = [Float](repeating: 0, count: 48 * 48)
         #expect(hx_recon_plan_execute(ctx, plan, sino, sino.count, &reference, reference.count, nil, nil) == HX_OK)
         let planBox = SendableHandle(plan)
-        let results = try (0..<2).map { _ in [Float](repeating: 0, count: 48 * 48) }
+        let results = (0..<2).map { _ in [Float](repeating: 0, count: 48 * 48) }
         let outputs = Mutex2(results)
         DispatchQueue.concurrentPerform(iterations: 2) { t in
             var c: OpaquePointer?
