@@ -15,9 +15,6 @@ final class BatchedRealFFT: @unchecked Sendable {
     let forward: fftwf_plan
     let inverse: fftwf_plan
 
-    /// Complex bins per transform (`length / 2 + 1`).
-    var bins: Int { length / 2 + 1 }
-
     init(length: Int, batch: Int) throws {
         self.length = length
         self.batch = batch
