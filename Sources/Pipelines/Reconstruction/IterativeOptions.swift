@@ -1,0 +1,31 @@
+/// Settings shared by the iterative reconstructions (SIRT, CGLS).
+public struct IterativeOptions: Sendable, Equatable {
+    /// Iterations (one forward and one back projection each). Default 50.
+    public var iterations = 50
+    /// Clamp the image at zero after every SIRT update (attenuation is non-negative). Default true.
+    /// CGLS ignores it (a clamp breaks its conjugacy).
+    public var nonNegative = true
+    /// SIRT relaxation λ in (0, 2). Default 1.
+    public var relaxation = 1.0
+    /// Worker threads; 0 means one per core.
+    public var threads = 0
+
+    /// Defaults.
+    public init() {}
+
+    /// Options with `iterations` and default everything else.
+    public init(iterations: Int, nonNegative: Bool = true, threads: Int = 0) {
+        self.iterations = iterations
+        self.nonNegative = nonNegative
+        self.threads = threads
+    }
+}
+
+/// The result of an iterative reconstruction.
+public struct IterativeResult: Sendable {
+    /// The image, `[k][i][j]`.
+    public let image: [Float]
+    /// The algorithm's own objective before each iteration and after the last (SIRT: Σ_i r_i² / (A1)_i;
+    /// CGLS: ||b − Ax||²), `iterations + 1` values.
+    public let residuals: [Double]
+}

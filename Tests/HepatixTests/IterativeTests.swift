@@ -1,0 +1,50 @@
+import Testing
+import Hepatix
+
+/// SIRT and CGLS on the matched Joseph pair: their objectives never increase (the property theory
+/// guarantees), and the image approaches the phantom.
+struct IterativeTests {
+    static let phantom = EllipsoidPhantom.sheppLogan2D(radius: 30)
+    static let geometry = try! ProjectionGeometry.parallel2D(views: 90, bins: 95, binPitch: 1)
+    static let grid = try! VolumeGrid.image(size: 64, pixel: 1)
+
+    static func rmse(_ image: [Float]) -> Double {
+        let truth = phantom.rasterize(grid, samples: 2)
+        return (zip(image, truth).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) } / Double(truth.count)).squareRoot()
+    }
+
+    /// Non-increasing up to float rounding of the summed objective (relative 1e-6 of its size).
+    static func nonIncreasing(_ r: [Double]) -> Bool {
+        zip(r, r.dropFirst()).allSatisfy { $1 <= $0 * (1 + 1e-6) }
+    }
+
+    @Test(arguments: [false, true])
+    func sirtWeightedResidualNeverIncreases(nonNegative: Bool) throws {
+        let b = Self.phantom.project(Self.geometry)
+        let plan = try SIRTPlan(geometry: Self.geometry, grid: Self.grid, options: IterativeOptions(iterations: 30, nonNegative: nonNegative))
+        let result = try plan.execute(projections: b)
+        #expect(result.residuals.count == 31)
+        #expect(Self.nonIncreasing(result.residuals))
+        #expect(result.residuals.last! < 0.05 * result.residuals.first!)
+        let early = try SIRTPlan(geometry: Self.geometry, grid: Self.grid, options: IterativeOptions(iterations: 3)).execute(projections: b)
+        #expect(Self.rmse(result.image) < Self.rmse(early.image))
+    }
+
+    @Test func cglsResidualNeverIncreases() throws {
+        let b = Self.phantom.project(Self.geometry)
+        let result = try CGLSPlan(geometry: Self.geometry, grid: Self.grid, options: IterativeOptions(iterations: 20)).execute(projections: b)
+        #expect(Self.nonIncreasing(result.residuals))
+        #expect(result.residuals.last! < 0.01 * result.residuals.first!)
+        let early = try CGLSPlan(geometry: Self.geometry, grid: Self.grid, options: IterativeOptions(iterations: 2)).execute(projections: b)
+        #expect(Self.rmse(result.image) < Self.rmse(early.image))
+    }
+
+    @Test func badInputIsRefused() throws {
+        let plan = try SIRTPlan(geometry: Self.geometry, grid: Self.grid, options: IterativeOptions(iterations: 1))
+        #expect(throws: ReconstructionError.self) { try plan.execute(projections: [1, 2, 3]) }
+        var b = Self.phantom.project(Self.geometry)
+        b[5] = .nan
+        #expect(throws: ReconstructionError.self) { try plan.execute(projections: b) }
+        #expect(throws: ReconstructionError.self) { try CGLSPlan(geometry: Self.geometry, grid: Self.grid, options: IterativeOptions(iterations: -1)) }
+    }
+}
