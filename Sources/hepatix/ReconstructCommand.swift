@@ -7,7 +7,7 @@ import Hepatix
 /// analytic truth, RMSE figures.
 enum ReconstructCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup"])
+        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations"])
         let workload = try Workload(path: try a.required("--workload"), volumeSize: try a.int("--volume", default: 256))
         let out = try a.required("--out")
         var options = FBPOptions()
@@ -30,20 +30,42 @@ enum ReconstructCommand {
         let tLoad = Date()
         let projections = try RawFloatFile.read(workload.projectionsPath, count: geometry.views.count * geometry.rows * geometry.columns)
         let loadSeconds = Date().timeIntervalSince(tLoad)
+        let algorithm = a["--algorithm"] ?? "fbp"
+        let iterations = try a.int("--iterations", default: 50)
         let tPlan = Date()
-        let plan = try FBPPlan(geometry: geometry, grid: grid, options: options)
+        let reconstruct: (ProgressHandler?) throws -> [Float]
+        var stages: () -> [String: Any] = { [:] }
+        switch algorithm {
+        case "fbp":
+            let plan = try FBPPlan(geometry: geometry, grid: grid, options: options)
+            var image = [Float](repeating: 0, count: grid.count)
+            reconstruct = { progress in
+                try projections.withUnsafeBufferPointer { p in
+                    try image.withUnsafeMutableBufferPointer { try plan.execute(projections: p, output: $0, progress: progress) }
+                }
+                return image
+            }
+            stages = { ["last_filter_seconds": plan.lastStageSeconds.filter, "last_backprojection_seconds": plan.lastStageSeconds.backprojection] }
+        case "sirt", "cgls":
+            let it = IterativeOptions(iterations: iterations, nonNegative: true, threads: options.threads)
+            if algorithm == "sirt" {
+                let plan = try SIRTPlan(geometry: geometry, grid: grid, options: it)
+                reconstruct = { try plan.execute(projections: projections, progress: $0).image }
+            } else {
+                let plan = try CGLSPlan(geometry: geometry, grid: grid, options: it)
+                reconstruct = { try plan.execute(projections: projections, progress: $0).image }
+            }
+        default:
+            throw CLIError("unknown algorithm '\(algorithm)'; one of fbp, sirt, cgls")
+        }
         let planSeconds = Date().timeIntervalSince(tPlan)
-        var image = [Float](repeating: 0, count: grid.count)
+        var image = [Float]()
         var times: [Double] = []
         let bar = ProgressBar(label: "reconstruct")
         for r in 0..<(warmups + repeats) {
             let handler: ProgressHandler? = r == 0 ? { bar.update($0) } : nil
             let t = Date()
-            try projections.withUnsafeBufferPointer { p in
-                try image.withUnsafeMutableBufferPointer { o in
-                    try plan.execute(projections: p, output: o, progress: handler)
-                }
-            }
+            image = try reconstruct(handler)
             if r >= warmups { times.append(Date().timeIntervalSince(t)) }
         }
         bar.finish()
@@ -52,13 +74,14 @@ enum ReconstructCommand {
         let updates = Double(grid.count) * Double(geometry.views.count)
         var report: [String: Any] = [
             "workload": workload.kind, "filter": options.window.rawValue, "cutoff": options.cutoff,
-            "threads": plan.threadCount, "tier": options.tier.rawValue,
+            "algorithm": algorithm, "iterations": algorithm == "fbp" ? 0 : iterations,
+            "threads": WorkerPool(threads: options.threads).threads, "tier": options.tier.rawValue,
             "nx": grid.nx, "ny": grid.ny, "nz": grid.nz, "views": geometry.views.count,
             "seconds_median": median, "seconds_min": best, "seconds_all": times,
             "plan_seconds": planSeconds, "load_seconds": loadSeconds, "gups": updates / median / 1e9,
             "output": out,
-            "last_filter_seconds": plan.lastStageSeconds.filter, "last_backprojection_seconds": plan.lastStageSeconds.backprojection,
         ]
+        report.merge(stages()) { $1 }
         if let truthPath = workload.truthPath {
             let truth = try RawFloatFile.read(truthPath, count: grid.count)
             let metrics = try ImageMetrics(reconstruction: image, truth: truth, workload: workload)
