@@ -218,6 +218,22 @@ typedef int32_t (*hx_progress_fn)(double fraction, void *user_data);
 hx_status hx_fbp_plan_create(hx_context *ctx, const hx_geometry *geometry, const hx_grid *grid,
                              const hx_fbp_options *options, hx_recon_plan **out);
 
+/** Iterative algorithms for hx_iterative_plan_create. */
+typedef enum hx_algorithm {
+    HX_ALGORITHM_SIRT = 1,  /**< SIRT, x <- x + C A^T R (b - A x), on the matched Joseph projector pair */
+    HX_ALGORITHM_CGLS = 2   /**< conjugate gradients on the normal equations (ignores non_negative) */
+} hx_algorithm;
+
+/**
+ * Plans an iterative reconstruction (matched Joseph forward/adjoint pair) of geometry onto grid:
+ * iterations 0..100000, non_negative 0 or 1 (clamp the image at zero after each SIRT update).
+ * Executed with hx_recon_plan_execute (starting from a zero image). The progress callback is called
+ * after every iteration.
+ */
+hx_status hx_iterative_plan_create(hx_context *ctx, const hx_geometry *geometry, const hx_grid *grid,
+                                   hx_algorithm algorithm, int32_t iterations, int32_t non_negative,
+                                   hx_recon_plan **out);
+
 /** Number of input floats (views * rows * columns) the plan expects; 0 if plan is NULL. */
 size_t hx_recon_plan_input_count(const hx_recon_plan *plan);
 
@@ -236,6 +252,19 @@ hx_status hx_recon_plan_execute(hx_context *ctx, hx_recon_plan *plan, const floa
 
 /** Destroys a plan; accepts NULL. */
 void hx_recon_plan_destroy(hx_recon_plan *plan);
+
+/* ----------------------------------------------------------------------------------------------
+ * Low-dose simulation
+ * -------------------------------------------------------------------------------------------- */
+
+/**
+ * Simulates a lower-dose scan from clean line integrals: counts ~ Poisson(i0 * dose * exp(-p)) plus
+ * Gaussian electronic noise (sigma photons), back to -ln(max(counts, 0.5) / (i0 * dose)).
+ * i0 > 0 photons per ray at full dose, sigma >= 0, dose in (0, 1]. The same seed gives the same bits
+ * whatever the thread count. out_count must equal count; clean and out may not overlap.
+ */
+hx_status hx_simulate_low_dose(hx_context *ctx, const float *clean, size_t count, double i0, double sigma,
+                               double dose, uint64_t seed, float *out, size_t out_count);
 
 #ifdef __cplusplus
 }

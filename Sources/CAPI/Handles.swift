@@ -44,11 +44,11 @@ final class GridBox { let value: VolumeGrid; init(_ v: VolumeGrid) { value = v }
 /// `hx_fbp_options`.
 final class OptionsBox { var value = FBPOptions() }
 
-/// `hx_recon_plan`: a plan plus a lock that serialises concurrent executions.
+/// `hx_recon_plan`: a plan (FBP/FDK or iterative) plus a lock that serialises concurrent executions.
 final class PlanBox {
-    let plan: FBPPlan
+    let plan: any VolumeReconstructor
     let lock = NSLock()
-    init(_ p: FBPPlan) { plan = p }
+    init(_ p: any VolumeReconstructor) { plan = p }
 }
 
 /// A static C string (for constant messages).

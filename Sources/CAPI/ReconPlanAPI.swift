@@ -15,6 +15,27 @@ public func hx_fbp_plan_create(_ ctx: OpaquePointer?, _ geometry: OpaquePointer?
 }
 
 @c @implementation
+public func hx_iterative_plan_create(_ ctx: OpaquePointer?, _ geometry: OpaquePointer?, _ grid: OpaquePointer?,
+                                     _ algorithm: hx_algorithm, _ iterations: Int32, _ nonNegative: Int32,
+                                     _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
+    withContext(ctx) { context in
+        let out = try required(out, "out")
+        let g = object(try required(geometry, "geometry"), as: GeometryBox.self).value
+        let v = object(try required(grid, "grid"), as: GridBox.self).value
+        guard nonNegative == 0 || nonNegative == 1 else {
+            throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "non_negative must be 0 or 1, got \(nonNegative)")
+        }
+        let options = IterativeOptions(iterations: try count(Int64(iterations), "iterations", min: 0, max: 100_000),
+                                       nonNegative: nonNegative == 1, threads: Int(context.threads))
+        switch algorithm {
+        case HX_ALGORITHM_SIRT: out.pointee = makeHandle(PlanBox(try SIRTPlan(geometry: g, grid: v, options: options)))
+        case HX_ALGORITHM_CGLS: out.pointee = makeHandle(PlanBox(try CGLSPlan(geometry: g, grid: v, options: options)))
+        default: throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "unknown algorithm \(algorithm.rawValue)")
+        }
+    }
+}
+
+@c @implementation
 public func hx_recon_plan_input_count(_ plan: OpaquePointer?) -> Int {
     plan.map { object($0, as: PlanBox.self).plan.inputCount } ?? 0
 }

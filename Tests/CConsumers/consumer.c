@@ -22,6 +22,7 @@ static int cancel_at_half(double fraction, void *user) {
 int main(void) {
     const double pi = 3.14159265358979323846;
     hx_context *ctx = NULL;
+    EXPECT_STATUS(hx_context_create(NULL), HX_ERR_NULL_ARGUMENT);
     EXPECT_STATUS(hx_context_create(&ctx), HX_OK);
     CHECK(hx_version() == HX_VERSION_NUMBER, "version number matches header");
     CHECK(strlen(hx_build_info()) > 10, "build info");
@@ -134,6 +135,45 @@ int main(void) {
     EXPECT_STATUS(hx_recon_plan_execute(ctx, plan, sino, (size_t)(views * bins), image, (size_t)(n * n), cancel_at_half, &calls), HX_ERR_CANCELLED);
     CHECK(calls > 0, "progress called");
     CHECK(strlen(hx_context_last_error(ctx)) > 0, "cancel message");
+
+    /* Iterative plans through the same execute call: SIRT and CGLS recover the disk's density at its
+       centre within 3% after 40 iterations from a zero start (measured SIRT 0.01999, CGLS 0.02015). */
+    hx_algorithm algorithms[2] = {HX_ALGORITHM_SIRT, HX_ALGORITHM_CGLS};
+    for (int a = 0; a < 2; a++) {
+        hx_recon_plan *iter = NULL;
+        EXPECT_STATUS(hx_iterative_plan_create(ctx, geo, grid, algorithms[a], 40, 1, &iter), HX_OK);
+        EXPECT_STATUS(hx_recon_plan_execute(ctx, iter, sino, (size_t)(views * bins), image, (size_t)(n * n), NULL, NULL), HX_OK);
+        double centre = 0.25 * (image[(n / 2) * n + n / 2] + image[(n / 2 - 1) * n + n / 2] + image[(n / 2) * n + n / 2 - 1] +
+                                image[(n / 2 - 1) * n + n / 2 - 1]);
+        CHECK(fabs(centre - 0.02) < 6e-4, "iterative disk centre");
+        if (fabs(centre - 0.02) >= 6e-4) printf("  algorithm %d centre %g\n", (int)algorithms[a], centre);
+        hx_recon_plan_destroy(iter);
+    }
+    hx_recon_plan *baditer = NULL;
+    EXPECT_STATUS(hx_iterative_plan_create(ctx, geo, grid, (hx_algorithm)7, 10, 1, &baditer), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_iterative_plan_create(ctx, geo, grid, HX_ALGORITHM_SIRT, -1, 1, &baditer), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_iterative_plan_create(ctx, geo, grid, HX_ALGORITHM_SIRT, 10, 2, &baditer), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_iterative_plan_create(ctx, NULL, grid, HX_ALGORITHM_SIRT, 10, 1, &baditer), HX_ERR_NULL_ARGUMENT);
+    CHECK(baditer == NULL, "no iterative plan on failure");
+
+    /* Low-dose simulation: finite, reproducible, refused on bad settings. */
+    size_t ns = (size_t)(views * bins);
+    float *noisy = (float *)malloc(sizeof(float) * ns), *again = (float *)malloc(sizeof(float) * ns);
+    EXPECT_STATUS(hx_simulate_low_dose(ctx, sino, ns, 1e5, 5, 0.25, 11, noisy, ns), HX_OK);
+    EXPECT_STATUS(hx_simulate_low_dose(ctx, sino, ns, 1e5, 5, 0.25, 11, again, ns), HX_OK);
+    CHECK(memcmp(noisy, again, sizeof(float) * ns) == 0, "same seed, same bits");
+    int finite = 1;
+    for (size_t k = 0; k < ns; k++) finite = finite && isfinite(noisy[k]);
+    CHECK(finite, "noisy sinogram finite");
+    EXPECT_STATUS(hx_simulate_low_dose(ctx, sino, ns, 1e5, 5, 1.5, 11, noisy, ns), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_simulate_low_dose(ctx, sino, ns, -1, 5, 0.5, 11, noisy, ns), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_simulate_low_dose(ctx, sino, ns, 1e5, 5, 0.5, 11, noisy, ns - 1), HX_ERR_SIZE_MISMATCH);
+    EXPECT_STATUS(hx_simulate_low_dose(ctx, NULL, ns, 1e5, 5, 0.5, 11, noisy, ns), HX_ERR_NULL_ARGUMENT);
+    sino[3] = NAN;
+    EXPECT_STATUS(hx_simulate_low_dose(ctx, sino, ns, 1e5, 5, 0.5, 11, noisy, ns), HX_ERR_NON_FINITE_DATA);
+    sino[3] = 0;
+    free(noisy);
+    free(again);
 
     CHECK(hx_geometry_views(NULL) == 0 && hx_grid_voxels(NULL) == 0 && hx_recon_plan_input_count(NULL) == 0, "NULL accessors");
     hx_recon_plan_destroy(NULL);
