@@ -7,7 +7,7 @@ import Hepatix
 /// analytic truth, RMSE figures.
 enum ReconstructCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations"])
+        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets"])
         let workload = try Workload(path: try a.required("--workload"), volumeSize: try a.int("--volume", default: 256))
         let out = try a.required("--out")
         var options = FBPOptions()
@@ -46,9 +46,10 @@ enum ReconstructCommand {
                 return image
             }
             stages = { ["last_filter_seconds": plan.lastStageSeconds.filter, "last_backprojection_seconds": plan.lastStageSeconds.backprojection] }
-        case "sirt", "cgls":
-            let it = IterativeOptions(iterations: iterations, nonNegative: true, threads: options.threads)
-            if algorithm == "sirt" {
+        case "sirt", "ossart", "cgls":
+            let subsets = algorithm == "ossart" ? try a.int("--subsets", default: 10) : 1
+            let it = IterativeOptions(iterations: iterations, nonNegative: true, subsets: subsets, threads: options.threads)
+            if algorithm != "cgls" {
                 let plan = try SIRTPlan(geometry: geometry, grid: grid, options: it)
                 reconstruct = { try plan.execute(projections: projections, progress: $0).image }
             } else {
@@ -56,7 +57,7 @@ enum ReconstructCommand {
                 reconstruct = { try plan.execute(projections: projections, progress: $0).image }
             }
         default:
-            throw CLIError("unknown algorithm '\(algorithm)'; one of fbp, sirt, cgls")
+            throw CLIError("unknown algorithm '\(algorithm)'; one of fbp, sirt, ossart, cgls")
         }
         let planSeconds = Date().timeIntervalSince(tPlan)
         var image = [Float]()

@@ -30,6 +30,19 @@ struct IterativeTests {
         #expect(Self.rmse(result.image) < Self.rmse(early.image))
     }
 
+    /// Ordered subsets: ten subsets make each sweep do roughly ten SIRT steps' worth of progress.
+    @Test func osSartConvergesFasterThanSirtPerSweep() throws {
+        let b = Self.phantom.project(Self.geometry)
+        let sirt = try SIRTPlan(geometry: Self.geometry, grid: Self.grid, options: IterativeOptions(iterations: 5)).execute(projections: b)
+        let os = try SIRTPlan(geometry: Self.geometry, grid: Self.grid, options: IterativeOptions(iterations: 5, subsets: 10))
+            .execute(projections: b)
+        #expect(Self.rmse(os.image) < 0.7 * Self.rmse(sirt.image))
+        #expect(os.image.allSatisfy { $0 >= 0 })
+        #expect(throws: ReconstructionError.self) {
+            try SIRTPlan(geometry: Self.geometry, grid: Self.grid, options: IterativeOptions(iterations: 1, subsets: 91))
+        }
+    }
+
     @Test func cglsResidualNeverIncreases() throws {
         let b = Self.phantom.project(Self.geometry)
         let result = try CGLSPlan(geometry: Self.geometry, grid: Self.grid, options: IterativeOptions(iterations: 20)).execute(projections: b)

@@ -61,12 +61,16 @@ public final class JosephProjector: @unchecked Sendable {
         }
     }
 
-    /// `projections = A volume` (`[view][row][column]`); each view is one work item.
-    public func forward(_ volume: UnsafeBufferPointer<Float>, into projections: UnsafeMutableBufferPointer<Float>, pool: WorkerPool) {
+    /// `projections = A volume` (`[view][row][column]`) for the views in `subset` (all views if nil);
+    /// other views' rows are left untouched. Each view is one work item.
+    public func forward(_ volume: UnsafeBufferPointer<Float>, into projections: UnsafeMutableBufferPointer<Float>, pool: WorkerPool,
+                        views subset: [Int]? = nil) {
         let input = SendablePointer(volume.baseAddress!)
         let out = SendableMutablePointer(projections.baseAddress!)   // each view writes its own rows
         let perView = geometry.rows * geometry.columns
-        pool.forEach(items: geometry.views.count) { _, view in
+        let list = subset ?? Array(geometry.views.indices)
+        pool.forEach(items: list.count) { _, item in
+            let view = list[item]
             for r in 0..<self.geometry.rows {
                 for c in 0..<self.geometry.columns {
                     var sum = 0.0
@@ -77,20 +81,24 @@ public final class JosephProjector: @unchecked Sendable {
         }
     }
 
-    /// `volume = Aᵀ projections`. Views are split into `pool.threads` fixed chunks, each accumulated in
-    /// its own buffer (Double) and summed in chunk order, so a given thread count gives fixed bits.
-    public func adjoint(_ projections: UnsafeBufferPointer<Float>, into volume: UnsafeMutableBufferPointer<Float>, pool: WorkerPool) {
-        let chunks = max(1, min(pool.threads, geometry.views.count))
+    /// `volume = Aᵀ projections`, over the views in `subset` (all views if nil). The views are split into
+    /// `pool.threads` fixed chunks, each accumulated in its own buffer (Double) and summed in chunk order,
+    /// so a given thread count gives fixed bits.
+    public func adjoint(_ projections: UnsafeBufferPointer<Float>, into volume: UnsafeMutableBufferPointer<Float>, pool: WorkerPool,
+                        views subset: [Int]? = nil) {
+        let list = subset ?? Array(geometry.views.indices)
+        let chunks = max(1, min(pool.threads, list.count))
         let count = grid.count
         let partial = UnsafeMutableBufferPointer<Double>.allocate(capacity: chunks * count)
         defer { partial.deallocate() }
         partial.initialize(repeating: 0)
         let sums = SendableMutablePointer(partial.baseAddress!)   // chunk c owns [c*count, (c+1)*count)
         let input = SendablePointer(projections.baseAddress!)
-        let views = geometry.views.count, perView = geometry.rows * geometry.columns
+        let perView = geometry.rows * geometry.columns
         pool.forEach(items: chunks) { _, chunk in
             let acc = sums.pointer + chunk * count
-            for view in (views * chunk / chunks)..<(views * (chunk + 1) / chunks) {
+            for item in (list.count * chunk / chunks)..<(list.count * (chunk + 1) / chunks) {
+                let view = list[item]
                 for r in 0..<self.geometry.rows {
                     for c in 0..<self.geometry.columns {
                         let y = Double(input.pointer[view * perView + r * self.geometry.columns + c])

@@ -7,6 +7,9 @@ public struct IterativeOptions: Sendable, Equatable {
     public var nonNegative = true
     /// SIRT relaxation λ in (0, 2). Default 1.
     public var relaxation = 1.0
+    /// Ordered subsets of views (OS-SART); 1 is plain SIRT. Subset s holds views s, s+S, s+2S, …
+    /// Default 1. CGLS ignores it.
+    public var subsets = 1
     /// Worker threads; 0 means one per core.
     public var threads = 0
 
@@ -14,9 +17,10 @@ public struct IterativeOptions: Sendable, Equatable {
     public init() {}
 
     /// Options with `iterations` and default everything else.
-    public init(iterations: Int, nonNegative: Bool = true, threads: Int = 0) {
+    public init(iterations: Int, nonNegative: Bool = true, subsets: Int = 1, threads: Int = 0) {
         self.iterations = iterations
         self.nonNegative = nonNegative
+        self.subsets = subsets
         self.threads = threads
     }
 }
@@ -26,6 +30,7 @@ public struct IterativeResult: Sendable {
     /// The image, `[k][i][j]`.
     public let image: [Float]
     /// The algorithm's own objective before each iteration and after the last (SIRT: Σ_i r_i² / (A1)_i;
-    /// CGLS: ||b − Ax||²), `iterations + 1` values.
+    /// CGLS: ||b − Ax||²), `iterations + 1` values. With ordered subsets each SIRT value sums the
+    /// subsets' residuals as the sweep met them (each before its own update).
     public let residuals: [Double]
 }
