@@ -7,7 +7,7 @@ import Hepatix
 /// analytic truth, RMSE figures.
 enum ReconstructCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets"])
+        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets", "--beta", "--delta"])
         let workload = try Workload(path: try a.required("--workload"), volumeSize: try a.int("--volume", default: 256))
         let out = try a.required("--out")
         var options = FBPOptions()
@@ -56,8 +56,15 @@ enum ReconstructCommand {
                 let plan = try CGLSPlan(geometry: geometry, grid: grid, options: it)
                 reconstruct = { try plan.execute(projections: projections, progress: $0).image }
             }
+        case "pwls-tv":
+            guard let beta = Double(a["--beta"] ?? "60"), let delta = Double(a["--delta"] ?? "0.0005") else {
+                throw CLIError("--beta and --delta expect numbers")
+            }
+            let plan = try PWLSPlan(geometry: geometry, grid: grid, beta: beta, delta: delta,
+                                    options: IterativeOptions(iterations: iterations, threads: options.threads))
+            reconstruct = { try plan.execute(projections: projections, progress: $0).image }
         default:
-            throw CLIError("unknown algorithm '\(algorithm)'; one of fbp, sirt, ossart, cgls")
+            throw CLIError("unknown algorithm '\(algorithm)'; one of fbp, sirt, ossart, cgls, pwls-tv")
         }
         let planSeconds = Date().timeIntervalSince(tPlan)
         var image = [Float]()
