@@ -2,12 +2,12 @@ import Foundation
 import Hepatix
 
 /// `hepatix reconstruct --workload DIR/geometry.json [--filter NAME] [--cutoff C] [--threads N]
-/// [--volume 256|512] [--repeat K] [--warmup W] --out OUT.f32`: FBP/FDK of a benchmark workload; writes the image in
+/// [--volume 256|512] [--repeat K] [--warmup W] [--algorithm A ...] [--dose D --photons I0 --seed S] --out OUT.f32`: FBP/FDK of a benchmark workload; writes the image in
 /// the truth file's layout plus a JSON sidecar (`OUT.json`) with timings and, when the workload has an
 /// analytic truth, RMSE figures.
 enum ReconstructCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets", "--beta", "--delta"])
+        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets", "--beta", "--delta", "--dose", "--photons", "--seed"])
         let workload = try Workload(path: try a.required("--workload"), volumeSize: try a.int("--volume", default: 256))
         let out = try a.required("--out")
         var options = FBPOptions()
@@ -28,7 +28,17 @@ enum ReconstructCommand {
         let geometry = workload.geometry, grid = workload.grid
 
         let tLoad = Date()
-        let projections = try RawFloatFile.read(workload.projectionsPath, count: geometry.views.count * geometry.rows * geometry.columns)
+        var projections = try RawFloatFile.read(workload.projectionsPath, count: geometry.views.count * geometry.rows * geometry.columns)
+        var simulation: [String: Any] = [:]
+        if let doseText = a["--dose"] {
+            // Lower-dose scan simulated from the clean line integrals (Poisson + no electronic noise).
+            guard let dose = Double(doseText), let photons = Double(a["--photons"] ?? "1e5") else {
+                throw CLIError("--dose and --photons expect numbers")
+            }
+            let seed = UInt64(try a.int("--seed", default: 1))
+            projections = try LowDoseSimulator(incidentPhotons: photons).simulate(projections, dose: dose, seed: seed)
+            simulation = ["dose": dose, "photons": photons, "seed": seed]
+        }
         let loadSeconds = Date().timeIntervalSince(tLoad)
         let algorithm = a["--algorithm"] ?? "fbp"
         let iterations = try a.int("--iterations", default: 50)
@@ -90,6 +100,7 @@ enum ReconstructCommand {
             "output": out,
         ]
         report.merge(stages()) { $1 }
+        report.merge(simulation) { $1 }
         if let truthPath = workload.truthPath {
             let truth = try RawFloatFile.read(truthPath, count: grid.count)
             let metrics = try ImageMetrics(reconstruction: image, truth: truth, workload: workload)
