@@ -7,7 +7,7 @@ import Hepatix
 /// analytic truth, RMSE figures.
 enum ReconstructCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets", "--beta", "--delta", "--dose", "--photons", "--seed"])
+        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets", "--beta", "--delta", "--dose", "--photons", "--seed", "--blend"])
         let workload = try Workload(path: try a.required("--workload"), volumeSize: try a.int("--volume", default: 256))
         let out = try a.required("--out")
         var options = FBPOptions()
@@ -73,8 +73,16 @@ enum ReconstructCommand {
             let plan = try PWLSPlan(geometry: geometry, grid: grid, beta: beta, delta: delta,
                                     options: IterativeOptions(iterations: iterations, threads: options.threads))
             reconstruct = { try plan.execute(projections: projections, progress: $0).image }
+        case "hybrid":
+            guard let beta = Double(a["--beta"] ?? "60"), let delta = Double(a["--delta"] ?? "0.0005"),
+                  let blend = Double(a["--blend"] ?? "0.7") else {
+                throw CLIError("--beta, --delta and --blend expect numbers")
+            }
+            let plan = try HybridIRPlan(geometry: geometry, grid: grid, fbpOptions: options, beta: beta, delta: delta,
+                                        iterations: try a.int("--iterations", default: 10), blend: blend, threads: options.threads)
+            reconstruct = { try plan.execute(projections: projections, progress: $0) }
         default:
-            throw CLIError("unknown algorithm '\(algorithm)'; one of fbp, sirt, ossart, cgls, pwls-tv")
+            throw CLIError("unknown algorithm '\(algorithm)'; one of fbp, sirt, ossart, cgls, pwls-tv, hybrid")
         }
         let planSeconds = Date().timeIntervalSince(tPlan)
         var image = [Float]()

@@ -4,7 +4,7 @@ import Hepatix
 /// The `hepatix` command line: `reconstruct`, `demo`, `info`.
 let usage = """
 usage: hepatix <command> [options]
-  reconstruct --workload DIR/geometry.json [--algorithm fbp|sirt|ossart|cgls|pwls-tv] [--iterations N] [--subsets S] [--beta B] [--delta D]
+  reconstruct --workload DIR/geometry.json [--algorithm fbp|sirt|ossart|cgls|pwls-tv|hybrid] [--iterations N] [--subsets S] [--beta B] [--delta D] [--blend W]
               [--dose FRACTION [--photons I0] [--seed S]] [--filter ram-lak|shepp-logan|cosine|hamming|hann] [--cutoff C]
               [--threads N] [--volume 256|512] [--repeat K] [--warmup W] --out OUT.f32
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
