@@ -1,6 +1,5 @@
 import CKernels
 
-
 /// Linear interpolation of the padded row `q` at the eight monotone positions `u`, without a gather
 /// where the positions are close together: the window `q[base ..< base+16]` is loaded with plain
 /// vector loads and indexed with `vpermps`. Positions spanning fewer than 8 samples use one

@@ -37,6 +37,8 @@ public final class FBPPlan: @unchecked Sendable {
     let pool: WorkerPool
     let workspaces: [FilterWorkspace]
     let flatRows: [UnsafeMutableBufferPointer<Float>]
+    /// First batch with non-finite input in the current `execute` (reset by each call).
+    let failure = FirstFailure()
 
     /// Plans the reconstruction of `geometry` onto `grid`.
     /// - Throws: `ReconstructionError.geometry` when the set-up cannot be reconstructed.
@@ -97,7 +99,8 @@ public final class FBPPlan: @unchecked Sendable {
     private func filterAll(_ input: UnsafePointer<Float>, progress: ProgressHandler?) throws {
         let rows = geometry.views.count * geometry.rows
         let batches = (rows + filter.batch - 1) / filter.batch
-        let bad = FirstFailure()
+        let bad = failure
+        bad.reset()
         let inputBox = SendablePointer(input)
         let completed = pool.forEach(items: batches, progress: { done in
             bad.first == nil && (progress?(0.1 * Double(done) / Double(batches)) ?? true)
