@@ -153,6 +153,71 @@ static inline __attribute__((always_inline)) hxk_f32x8 hxk_fma(hxk_f32x8 a, hxk_
     return (hxk_f32x8)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
 }
 
+/** a + b, a - b and a * b per lane (Swift's SIMD8 operators sometimes split lanes; these never do). */
+static inline __attribute__((always_inline)) hxk_f32x8 hxk_add(hxk_f32x8 a, hxk_f32x8 b) {
+    return (hxk_f32x8)_mm256_add_ps((__m256)a, (__m256)b);
+}
+static inline __attribute__((always_inline)) hxk_f32x8 hxk_sub(hxk_f32x8 a, hxk_f32x8 b) {
+    return (hxk_f32x8)_mm256_sub_ps((__m256)a, (__m256)b);
+}
+static inline __attribute__((always_inline)) hxk_f32x8 hxk_mul(hxk_f32x8 a, hxk_f32x8 b) {
+    return (hxk_f32x8)_mm256_mul_ps((__m256)a, (__m256)b);
+}
+
+/** Lane-wise minimum and maximum (vminps / vmaxps). */
+static inline __attribute__((always_inline)) hxk_f32x8 hxk_min(hxk_f32x8 a, hxk_f32x8 b) {
+    return (hxk_f32x8)_mm256_min_ps((__m256)a, (__m256)b);
+}
+static inline __attribute__((always_inline)) hxk_f32x8 hxk_max(hxk_f32x8 a, hxk_f32x8 b) {
+    return (hxk_f32x8)_mm256_max_ps((__m256)a, (__m256)b);
+}
+
+/** |x| per lane (clears the sign bit). */
+static inline __attribute__((always_inline)) hxk_f32x8 hxk_abs(hxk_f32x8 x) {
+    return (hxk_f32x8)_mm256_andnot_ps(_mm256_set1_ps(-0.0f), (__m256)x);
+}
+
+/** floor(x) per lane, as integers (vroundps + vcvttps2dq); |x| < 2^31. */
+static inline __attribute__((always_inline)) hxk_i32x8 hxk_floor_int(hxk_f32x8 x) {
+    return (hxk_i32x8)_mm256_cvttps_epi32(_mm256_floor_ps((__m256)x));
+}
+
+/** Integer lanes clamped to [lo, hi] (vpmaxsd / vpminsd). */
+static inline __attribute__((always_inline)) hxk_i32x8 hxk_clamp_int(hxk_i32x8 x, int32_t lo, int32_t hi) {
+    return (hxk_i32x8)_mm256_min_epi32(_mm256_max_epi32((__m256i)x, _mm256_set1_epi32(lo)), _mm256_set1_epi32(hi));
+}
+
+/** Lanes l < count keep v, the others become 0 (for the ragged end of a range). */
+static inline __attribute__((always_inline)) hxk_f32x8 hxk_keep_first(hxk_f32x8 v, int32_t count) {
+    __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lanes);
+    return (hxk_f32x8)_mm256_and_ps((__m256)v, _mm256_castsi256_ps(keep));
+}
+
+/** Eight unaligned 32-bit integers from p. */
+static inline __attribute__((always_inline)) hxk_i32x8 hxk_load_int(const int32_t *p) {
+    return (hxk_i32x8)_mm256_loadu_si256((const __m256i *)p);
+}
+
+/** Lanes l >= count take the value of lane count - 1 (1 <= count <= 8), keeping a monotone vector monotone. */
+static inline __attribute__((always_inline)) hxk_f32x8 hxk_extend_last(hxk_f32x8 v, int32_t count) {
+    __m256i lanes = _mm256_min_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(count - 1));
+    return (hxk_f32x8)_mm256_permutevar8x32_ps((__m256)v, lanes);
+}
+
+/** The lane numbers 0, 1, ..., 7 as floats (a constant load). */
+static inline __attribute__((always_inline)) hxk_f32x8 hxk_lane_numbers(void) {
+    return (hxk_f32x8)_mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
+}
+
+/** Lane 0 and lane 7 of an integer vector. */
+static inline __attribute__((always_inline)) int32_t hxk_first_int(hxk_i32x8 v) {
+    return _mm256_cvtsi256_si32((__m256i)v);
+}
+static inline __attribute__((always_inline)) int32_t hxk_last_int(hxk_i32x8 v) {
+    return _mm256_extract_epi32((__m256i)v, 7);
+}
+
 /** Lane 0 and lane 7 of v, as scalars (for a monotone vector, its two ends). */
 static inline __attribute__((always_inline)) float hxk_first(hxk_f32x8 v) {
     return _mm256_cvtss_f32((__m256)v);

@@ -10,13 +10,10 @@ import Foundation
 ///
 /// Unlike `WeightedBackprojector` (FBP's weighted backprojection), this is a true adjoint pair for
 /// iterative methods. Units: volume in 1/mm, projections are line integrals.
-public final class JosephProjector: @unchecked Sendable {
+public final class JosephProjector: ProjectorPair, @unchecked Sendable {
     /// The scan and the volume grid.
     public let geometry: ProjectionGeometry
     public let grid: VolumeGrid
-
-    /// Projection floats: views × rows × columns.
-    public var projectionCount: Int { geometry.views.count * geometry.rows * geometry.columns }
 
     /// Plans the pair.
     /// - Throws: `GeometryError.invalidParameter` when a 2D geometry meets a multi-slice grid.
