@@ -7,7 +7,8 @@ import Hepatix
 /// analytic truth, RMSE figures.
 enum ReconstructCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets", "--beta", "--delta", "--dose", "--photons", "--seed", "--blend"])
+        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets", "--beta", "--delta", "--dose", "--photons", "--seed", "--blend", "--tomo"])
+        if let folder = a["--tomo"] { return try TomoCommand.run(folder: folder, arguments: a) }
         let workload = try Workload(path: try a.required("--workload"), volumeSize: try a.int("--volume", default: 256))
         let out = try a.required("--out")
         var options = FBPOptions()

@@ -7,6 +7,8 @@ usage: hepatix <command> [options]
   reconstruct --workload DIR/geometry.json [--algorithm fbp|sirt|ossart|cgls|pwls-tv|hybrid] [--iterations N] [--subsets S] [--beta B] [--delta D] [--blend W]
               [--dose FRACTION [--photons I0] [--seed S]] [--filter ram-lak|shepp-logan|cosine|hamming|hann] [--cutoff C]
               [--threads N] [--volume 256|512] [--repeat K] [--warmup W] --out OUT.f32
+  reconstruct --tomo DIR [--algorithm fbp|pwls-tv] [--iterations N] [--beta B] [--delta D] [--threads N] --out OUT.f32
+              measured parallel-beam data (flat/dark, -ln, rotation-centre search); prints the centre
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions
 """

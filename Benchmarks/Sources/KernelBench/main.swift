@@ -63,4 +63,8 @@ do {
                       repeats: repeats)
     try timeProjector("Joseph fan 512^2 x 1152 (W2)", .fan2D(views: 1152, columns: 736, columnPitch: 1.4, sourceToIsocentre: 595,
                                                              sourceToDetector: 1085.6), .image(size: 512, pixel: 0.7), repeats: repeats)
+    try timeProjector("Joseph cone 256^3 x 360 (W3)",
+                      .coneBeamCircular(views: 360, columns: 512, rows: 384, columnPitch: 0.8, rowPitch: 0.8,
+                                        sourceToIsocentre: 1000, sourceToDetector: 1500), .cube(size: 256, voxel: 0.75),
+                      repeats: min(repeats, 1))
 }

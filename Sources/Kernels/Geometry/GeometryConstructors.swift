@@ -16,9 +16,18 @@ extension ProjectionGeometry {
     /// - Throws: `GeometryError` for non-positive counts or pitch.
     public static func parallel2D(views: Int, bins: Int, binPitch: Double, range: Double = .pi,
                                   start: Double = 0, detectorOffset: Double = 0) throws -> ProjectionGeometry {
+        try parallel2D(angles: angles(count: views, range: range, start: start), bins: bins, binPitch: binPitch,
+                       detectorOffset: detectorOffset)
+    }
+
+    /// 2D parallel beam at the given gantry angles (radians, any order or spacing, as measured data has
+    /// them); otherwise as `parallel2D(views:bins:binPitch:range:start:detectorOffset:)`.
+    /// - Throws: `GeometryError` for no angles, non-finite angles or a non-positive pitch.
+    public static func parallel2D(angles: [Double], bins: Int, binPitch: Double, detectorOffset: Double = 0) throws -> ProjectionGeometry {
         try require(binPitch.isFinite && binPitch > 0, "bin pitch must be positive, got \(binPitch)")
         try require(detectorOffset.isFinite, "detector offset must be finite")
-        let views = try angles(count: views, range: range, start: start).map { t -> ProjectionView in
+        try require(angles.allSatisfy(\.isFinite), "gantry angles must be finite")
+        let views = angles.map { t -> ProjectionView in
             let eu = SIMD3(cos(t), sin(t), 0.0)
             return ProjectionView(source: .zero, rayDirection: SIMD3(-sin(t), cos(t), 0),
                                   detectorCentre: eu * detectorOffset, detectorU: eu * binPitch,

@@ -21,6 +21,16 @@ public protocol ProjectorPair: AnyObject, Sendable {
 extension ProjectorPair {
     /// Projection floats: views × rows × columns.
     public var projectionCount: Int { geometry.views.count * geometry.rows * geometry.columns }
+
+    /// `projections = A volume` over all views.
+    public func forward(_ volume: UnsafeBufferPointer<Float>, into projections: UnsafeMutableBufferPointer<Float>, pool: WorkerPool) {
+        forward(volume, into: projections, pool: pool, views: nil)
+    }
+
+    /// `volume = Aᵀ projections` over all views.
+    public func adjoint(_ projections: UnsafeBufferPointer<Float>, into volume: UnsafeMutableBufferPointer<Float>, pool: WorkerPool) {
+        adjoint(projections, into: volume, pool: pool, views: nil)
+    }
 }
 
 /// The projector pairs Hepatix offers.
@@ -42,6 +52,7 @@ public func makeProjector(_ kind: ProjectorKind = .joseph, geometry: ProjectionG
     case .joseph:
         guard tier >= .avx2 else { return try JosephProjector(geometry: geometry, grid: grid) }
         if geometry.is2D { return try FastJoseph2D(geometry: geometry, grid: grid, maxThreads: maxThreads) }
+        if let cone = try FastJosephCone(geometry: geometry, grid: grid, maxThreads: maxThreads) { return cone }
         return try JosephProjector(geometry: geometry, grid: grid)
     }
 }

@@ -4,7 +4,7 @@ import HepatixKernels
 /// never forming `AᵀA`. The residual norm `||b − A x||` never increases from one iteration to the next.
 public final class CGLSPlan: @unchecked Sendable {
     /// The projector pair and options.
-    public let projector: JosephProjector
+    public let projector: any ProjectorPair
     public let options: IterativeOptions
     let pool: WorkerPool
 
@@ -14,9 +14,12 @@ public final class CGLSPlan: @unchecked Sendable {
         guard options.iterations >= 0, options.iterations <= 100_000 else {
             throw ReconstructionError.geometry("CGLS needs 0...100000 iterations")
         }
-        projector = try ReconstructionError.wrap { try JosephProjector(geometry: geometry, grid: grid) }
+        let pool = WorkerPool(threads: options.threads)
+        self.pool = pool
+        projector = try ReconstructionError.wrap {
+            try makeProjector(options.projector, geometry: geometry, grid: grid, maxThreads: pool.threads)
+        }
         self.options = options
-        pool = WorkerPool(threads: options.threads)
     }
 
     private func forward(_ x: [Float], _ out: inout [Float]) {

@@ -12,6 +12,8 @@ public struct IterativeOptions: Sendable, Equatable {
     public var subsets = 1
     /// Worker threads; 0 means one per core.
     public var threads = 0
+    /// The projector pair. Default `.joseph` (the fastest Joseph pair this CPU runs).
+    public var projector = ProjectorKind.joseph
 
     /// Defaults.
     public init() {}

@@ -13,7 +13,7 @@ import HepatixKernels
 /// curvature `P_j = Σ_k 2 ψ'(t)/t`, a majoriser of Φ: the objective never increases.
 public final class PWLSPlan: @unchecked Sendable {
     /// The projector pair, settings and the data-term curvature `D`.
-    public let projector: JosephProjector
+    public let projector: any ProjectorPair
     public let options: IterativeOptions
     /// Prior strength β and Huber threshold δ (1/mm).
     public let beta: Double, delta: Double

@@ -6,7 +6,7 @@ import HepatixKernels
 /// `Σ R_i (b − Ax)_i²` never increases for 0 < λ < 2; more subsets converge faster per sweep.
 public final class SIRTPlan: @unchecked Sendable {
     /// The projector pair, options and precomputed weights.
-    public let projector: JosephProjector
+    public let projector: any ProjectorPair
     public let options: IterativeOptions
     let rayWeights: [Float]
     /// `1 / (A_Sᵀ 1)` per subset.
@@ -21,14 +21,17 @@ public final class SIRTPlan: @unchecked Sendable {
               options.subsets >= 1, options.subsets <= geometry.views.count else {
             throw ReconstructionError.geometry("SIRT needs 0...100000 iterations, a relaxation in (0, 2) and 1...\(geometry.views.count) subsets")
         }
-        projector = try ReconstructionError.wrap { try JosephProjector(geometry: geometry, grid: grid) }
+        let pool = WorkerPool(threads: options.threads)
+        self.pool = pool
+        projector = try ReconstructionError.wrap {
+            try makeProjector(options.projector, geometry: geometry, grid: grid, maxThreads: pool.threads)
+        }
         self.options = options
-        pool = WorkerPool(threads: options.threads)
         let subsetViews = (0..<options.subsets).map { Array(stride(from: $0, to: geometry.views.count, by: options.subsets)) }
         self.subsetViews = subsetViews
         let ones = [Float](repeating: 1, count: max(grid.count, projector.projectionCount))
         var rows = [Float](repeating: 0, count: projector.projectionCount), cols = [Float](repeating: 0, count: grid.count)
-        let (p, pool) = (projector, pool)
+        let p = projector
         ones.withUnsafeBufferPointer { one in
             rows.withUnsafeMutableBufferPointer { p.forward(UnsafeBufferPointer(rebasing: one[0..<grid.count]), into: $0, pool: pool) }
         }

@@ -15,7 +15,7 @@ extension FBPPlan: VolumeReconstructor {}
 
 /// Shared buffer-based entry for the iterative plans (which work on arrays internally).
 protocol IterativeReconstructor: VolumeReconstructor {
-    var projector: JosephProjector { get }
+    var projector: any ProjectorPair { get }
     func execute(projections: [Float], initial: [Float]?, progress: ProgressHandler?) throws -> IterativeResult
 }
 
