@@ -218,21 +218,72 @@ typedef int32_t (*hx_progress_fn)(double fraction, void *user_data);
 hx_status hx_fbp_plan_create(hx_context *ctx, const hx_geometry *geometry, const hx_grid *grid,
                              const hx_fbp_options *options, hx_recon_plan **out);
 
-/** Iterative algorithms for hx_iterative_plan_create. */
+/** Iterative algorithms for hx_iterative_plan_create and hx_iterative_plan_create_v2. */
 typedef enum hx_algorithm {
-    HX_ALGORITHM_SIRT = 1,  /**< SIRT, x <- x + C A^T R (b - A x), on the matched Joseph projector pair */
-    HX_ALGORITHM_CGLS = 2   /**< conjugate gradients on the normal equations (ignores non_negative) */
+    HX_ALGORITHM_SIRT = 1,     /**< SIRT, x <- x + C A^T R (b - A x), on a matched projector pair */
+    HX_ALGORITHM_CGLS = 2,     /**< conjugate gradients on the normal equations (ignores non_negative) */
+    HX_ALGORITHM_OS_SART = 3,  /**< SIRT over ordered subsets of views (HX_ITER_SUBSETS, default 10) */
+    HX_ALGORITHM_PWLS_TV = 4,  /**< penalised weighted least squares with a Huber (smoothed-TV) prior,
+                                    separable quadratic surrogates (monotone), x >= 0 */
+    HX_ALGORITHM_HYBRID = 5    /**< "hybrid IR": FBP (Hann) start, PWLS iterations, blend with the FBP image */
 } hx_algorithm;
 
 /**
- * Plans an iterative reconstruction (matched Joseph forward/adjoint pair) of geometry onto grid:
- * iterations 0..100000, non_negative 0 or 1 (clamp the image at zero after each SIRT update).
+ * Plans an iterative reconstruction of geometry onto grid with default settings except
+ * iterations (0..100000) and non_negative (0 or 1: clamp the image at zero after each update).
  * Executed with hx_recon_plan_execute (starting from a zero image). The progress callback is called
  * after every iteration.
  */
 hx_status hx_iterative_plan_create(hx_context *ctx, const hx_geometry *geometry, const hx_grid *grid,
                                    hx_algorithm algorithm, int32_t iterations, int32_t non_negative,
                                    hx_recon_plan **out);
+
+/** Settings of an iterative reconstruction, set by key. */
+typedef struct hx_iterative_options hx_iterative_options;
+
+/** Option keys (300s: iterative reconstruction; 301-320 integers, 321-340 doubles). */
+typedef enum hx_iterative_option {
+    HX_ITER_ITERATIONS = 301,          /**< int 0..100000; default 50 */
+    HX_ITER_NON_NEGATIVE = 302,        /**< int 0/1, clamp at zero after each update; default 1 */
+    HX_ITER_SUBSETS = 303,             /**< int 1..views, ordered subsets (OS-SART); default 1 (10 for OS-SART) */
+    HX_ITER_FBP_WARM_START = 304,      /**< int 0/1, start from an FBP (Hann) image; default 0 */
+    HX_ITER_STATISTICAL_WEIGHTS = 305, /**< int 0/1, PWLS weights exp(-b) (1) or uniform (0); default 1 */
+    HX_ITER_PROJECTOR = 306,           /**< int, an hx_projector; default HX_PROJECTOR_JOSEPH */
+    HX_ITER_RELAXATION = 321,          /**< double in (0, 2), SIRT/OS-SART step; default 1 */
+    HX_ITER_BETA = 322,                /**< double >= 0, prior strength (PWLS, hybrid); default 60 */
+    HX_ITER_DELTA = 323,               /**< double > 0, Huber threshold in 1/mm (PWLS, hybrid); default 5e-4 */
+    HX_ITER_BLEND = 324                /**< double in [0, 1], hybrid share of the iterative image; default 0.7 */
+} hx_iterative_option;
+
+/** Matched projector pairs. */
+typedef enum hx_projector {
+    HX_PROJECTOR_JOSEPH = 0,           /**< ray-driven Joseph, the fastest kernels this CPU runs */
+    HX_PROJECTOR_JOSEPH_REFERENCE = 1, /**< the scalar Joseph reference (slow; for checks) */
+    HX_PROJECTOR_JOSEPH_STRIP = 2      /**< Joseph averaged over sub-rays spread across each detector pixel
+                                            (strip/area integral: models the detector aperture) */
+} hx_projector;
+
+/** Creates iterative options holding the defaults. */
+hx_status hx_iterative_options_create(hx_context *ctx, hx_iterative_options **out);
+
+/** Sets an integer option (HX_ITER_ITERATIONS ... HX_ITER_PROJECTOR). */
+hx_status hx_iterative_options_set_int(hx_context *ctx, hx_iterative_options *options, hx_iterative_option key,
+                                       int64_t value);
+
+/** Sets a floating-point option (HX_ITER_RELAXATION ... HX_ITER_BLEND). */
+hx_status hx_iterative_options_set_double(hx_context *ctx, hx_iterative_options *options, hx_iterative_option key,
+                                          double value);
+
+/** Destroys options; accepts NULL. */
+void hx_iterative_options_destroy(hx_iterative_options *options);
+
+/**
+ * Plans an iterative reconstruction with explicit settings (options may be NULL for the defaults).
+ * The plan uses hx_context_threads(ctx) workers and keeps no reference to its arguments.
+ */
+hx_status hx_iterative_plan_create_v2(hx_context *ctx, const hx_geometry *geometry, const hx_grid *grid,
+                                      hx_algorithm algorithm, const hx_iterative_options *options,
+                                      hx_recon_plan **out);
 
 /** Number of input floats (views * rows * columns) the plan expects; 0 if plan is NULL. */
 size_t hx_recon_plan_input_count(const hx_recon_plan *plan);

@@ -44,6 +44,9 @@ final class GridBox { let value: VolumeGrid; init(_ v: VolumeGrid) { value = v }
 /// `hx_fbp_options`.
 final class OptionsBox { var value = FBPOptions() }
 
+/// `hx_iterative_options`.
+final class IterativeOptionsBox { var value = IterativeRecipe() }
+
 /// `hx_recon_plan`: a plan (FBP/FDK or iterative) plus a lock that serialises concurrent executions.
 final class PlanBox {
     let plan: any VolumeReconstructor

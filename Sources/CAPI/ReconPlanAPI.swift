@@ -25,14 +25,39 @@ public func hx_iterative_plan_create(_ ctx: OpaquePointer?, _ geometry: OpaquePo
         guard nonNegative == 0 || nonNegative == 1 else {
             throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "non_negative must be 0 or 1, got \(nonNegative)")
         }
-        let options = IterativeOptions(iterations: try count(Int64(iterations), "iterations", min: 0, max: 100_000),
-                                       nonNegative: nonNegative == 1, threads: Int(context.threads))
-        switch algorithm {
-        case HX_ALGORITHM_SIRT: out.pointee = makeHandle(PlanBox(try SIRTPlan(geometry: g, grid: v, options: options)))
-        case HX_ALGORITHM_CGLS: out.pointee = makeHandle(PlanBox(try CGLSPlan(geometry: g, grid: v, options: options)))
-        default: throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "unknown algorithm \(algorithm.rawValue)")
-        }
+        var recipe = IterativeRecipe()
+        recipe.options.iterations = try count(Int64(iterations), "iterations", min: 0, max: 100_000)
+        recipe.options.nonNegative = nonNegative == 1
+        out.pointee = makeHandle(PlanBox(try iterativePlan(algorithm, recipe, g, v, threads: context.threads)))
     }
+}
+
+@c @implementation
+public func hx_iterative_plan_create_v2(_ ctx: OpaquePointer?, _ geometry: OpaquePointer?, _ grid: OpaquePointer?,
+                                        _ algorithm: hx_algorithm, _ options: OpaquePointer?,
+                                        _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
+    withContext(ctx) { context in
+        let out = try required(out, "out")
+        let g = object(try required(geometry, "geometry"), as: GeometryBox.self).value
+        let v = object(try required(grid, "grid"), as: GridBox.self).value
+        let recipe = options.map { object($0, as: IterativeOptionsBox.self).value } ?? IterativeRecipe()
+        out.pointee = makeHandle(PlanBox(try iterativePlan(algorithm, recipe, g, v, threads: context.threads)))
+    }
+}
+
+/// Plans `algorithm` with `recipe` on the context's threads.
+private func iterativePlan(_ algorithm: hx_algorithm, _ recipe: IterativeRecipe, _ g: ProjectionGeometry, _ v: VolumeGrid,
+                           threads: Int32) throws -> any VolumeReconstructor {
+    let methods: [UInt32: IterativeAlgorithm] = [HX_ALGORITHM_SIRT.rawValue: .sirt, HX_ALGORITHM_CGLS.rawValue: .cgls,
+                                                 HX_ALGORITHM_OS_SART.rawValue: .ossart, HX_ALGORITHM_PWLS_TV.rawValue: .pwlsTV,
+                                                 HX_ALGORITHM_HYBRID.rawValue: .hybrid]
+    guard let method = methods[algorithm.rawValue] else {
+        throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "unknown algorithm \(algorithm.rawValue)")
+    }
+    var recipe = recipe
+    recipe.algorithm = method
+    recipe.options.threads = Int(threads)
+    return try recipe.makePlan(geometry: g, grid: v)
 }
 
 @c @implementation

@@ -7,7 +7,8 @@ import Hepatix
 /// analytic truth, RMSE figures.
 enum ReconstructCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets", "--beta", "--delta", "--dose", "--photons", "--seed", "--blend", "--tomo"])
+        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets", "--beta", "--delta", "--dose", "--photons", "--seed", "--blend", "--tomo", "--relaxation"],
+                                flags: ["--warm-start"])
         if let folder = a["--tomo"] { return try TomoCommand.run(folder: folder, arguments: a) }
         let workload = try Workload(path: try a.required("--workload"), volumeSize: try a.int("--volume", default: 256))
         let out = try a.required("--out")
@@ -42,48 +43,36 @@ enum ReconstructCommand {
         }
         let loadSeconds = Date().timeIntervalSince(tLoad)
         let algorithm = a["--algorithm"] ?? "fbp"
-        let iterations = try a.int("--iterations", default: 50)
+        let iterations = try a.int("--iterations", default: algorithm == "hybrid" ? 10 : 50)
         let tPlan = Date()
-        let reconstruct: (ProgressHandler?) throws -> [Float]
-        var stages: () -> [String: Any] = { [:] }
-        switch algorithm {
-        case "fbp":
-            let plan = try FBPPlan(geometry: geometry, grid: grid, options: options)
-            var image = [Float](repeating: 0, count: grid.count)
-            reconstruct = { progress in
-                try projections.withUnsafeBufferPointer { p in
-                    try image.withUnsafeMutableBufferPointer { try plan.execute(projections: p, output: $0, progress: progress) }
-                }
-                return image
+        let plan: any VolumeReconstructor
+        if algorithm == "fbp" {
+            plan = try FBPPlan(geometry: geometry, grid: grid, options: options)
+        } else {
+            guard let method = IterativeAlgorithm(rawValue: algorithm) else {
+                throw CLIError("unknown algorithm '\(algorithm)'; one of fbp, \(IterativeAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            stages = { ["last_filter_seconds": plan.lastStageSeconds.filter, "last_backprojection_seconds": plan.lastStageSeconds.backprojection] }
-        case "sirt", "ossart", "cgls":
-            let subsets = algorithm == "ossart" ? try a.int("--subsets", default: 10) : 1
-            let it = IterativeOptions(iterations: iterations, nonNegative: true, subsets: subsets, threads: options.threads)
-            if algorithm != "cgls" {
-                let plan = try SIRTPlan(geometry: geometry, grid: grid, options: it)
-                reconstruct = { try plan.execute(projections: projections, progress: $0).image }
-            } else {
-                let plan = try CGLSPlan(geometry: geometry, grid: grid, options: it)
-                reconstruct = { try plan.execute(projections: projections, progress: $0).image }
+            var recipe = IterativeRecipe(method, iterations: iterations, threads: options.threads)
+            recipe.options.subsets = try a.int("--subsets", default: 1)
+            recipe.fbpWarmStart = a.has("--warm-start")
+            for (flag, path) in [("--beta", \IterativeRecipe.beta), ("--delta", \.delta), ("--blend", \.blend),
+                                 ("--relaxation", \.options.relaxation)] {
+                guard let text = a[flag] else { continue }
+                guard let v = Double(text) else { throw CLIError("\(flag) expects a number") }
+                recipe[keyPath: path] = v
             }
-        case "pwls-tv":
-            guard let beta = Double(a["--beta"] ?? "60"), let delta = Double(a["--delta"] ?? "0.0005") else {
-                throw CLIError("--beta and --delta expect numbers")
+            plan = try recipe.makePlan(geometry: geometry, grid: grid)
+        }
+        var output = [Float](repeating: 0, count: grid.count)
+        let reconstruct = { (progress: ProgressHandler?) throws -> [Float] in
+            try projections.withUnsafeBufferPointer { p in
+                try output.withUnsafeMutableBufferPointer { try plan.execute(projections: p, output: $0, progress: progress) }
             }
-            let plan = try PWLSPlan(geometry: geometry, grid: grid, beta: beta, delta: delta,
-                                    options: IterativeOptions(iterations: iterations, threads: options.threads))
-            reconstruct = { try plan.execute(projections: projections, progress: $0).image }
-        case "hybrid":
-            guard let beta = Double(a["--beta"] ?? "60"), let delta = Double(a["--delta"] ?? "0.0005"),
-                  let blend = Double(a["--blend"] ?? "0.7") else {
-                throw CLIError("--beta, --delta and --blend expect numbers")
-            }
-            let plan = try HybridIRPlan(geometry: geometry, grid: grid, fbpOptions: options, beta: beta, delta: delta,
-                                        iterations: try a.int("--iterations", default: 10), blend: blend, threads: options.threads)
-            reconstruct = { try plan.execute(projections: projections, progress: $0) }
-        default:
-            throw CLIError("unknown algorithm '\(algorithm)'; one of fbp, sirt, ossart, cgls, pwls-tv, hybrid")
+            return output
+        }
+        let stages = { () -> [String: Any] in
+            guard let fbp = plan as? FBPPlan else { return [:] }
+            return ["last_filter_seconds": fbp.lastStageSeconds.filter, "last_backprojection_seconds": fbp.lastStageSeconds.backprojection]
         }
         let planSeconds = Date().timeIntervalSince(tPlan)
         var image = [Float]()

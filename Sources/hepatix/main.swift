@@ -4,7 +4,8 @@ import Hepatix
 /// The `hepatix` command line: `reconstruct`, `demo`, `info`.
 let usage = """
 usage: hepatix <command> [options]
-  reconstruct --workload DIR/geometry.json [--algorithm fbp|sirt|ossart|cgls|pwls-tv|hybrid] [--iterations N] [--subsets S] [--beta B] [--delta D] [--blend W]
+  reconstruct --workload DIR/geometry.json [--algorithm fbp|sirt|ossart|cgls|pwls-tv|hybrid] [--iterations N] [--subsets S] [--relaxation L]
+              [--beta B] [--delta D] [--blend W] [--warm-start]
               [--dose FRACTION [--photons I0] [--seed S]] [--filter ram-lak|shepp-logan|cosine|hamming|hann] [--cutoff C]
               [--threads N] [--volume 256|512] [--repeat K] [--warmup W] --out OUT.f32
   reconstruct --tomo DIR [--algorithm fbp|pwls-tv] [--iterations N] [--beta B] [--delta D] [--threads N] --out OUT.f32

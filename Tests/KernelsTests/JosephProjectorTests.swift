@@ -48,7 +48,7 @@ struct JosephProjectorTests {
 
     /// 1e-5 relative: the pair shares every weight exactly; what remains is float rounding of the stored
     /// Ax and Aᵀy (~6e-8 relative per element, averaging out over the sums).
-    @Test(arguments: [ProjectorKind.josephReference, .joseph], ["parallel", "fan-flat", "fan-equiangular", "cone"])
+    @Test(arguments: [ProjectorKind.josephReference, .joseph, .josephStrip], ["parallel", "fan-flat", "fan-equiangular", "cone"])
     func pairIsAdjoint(kind: ProjectorKind, geometry: String) throws {
         #expect(try Self.dotTest(kind, geometry) < 1e-5)
     }

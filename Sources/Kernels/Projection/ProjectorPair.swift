@@ -39,6 +39,9 @@ public enum ProjectorKind: String, Sendable, CaseIterable {
     case joseph
     /// The scalar Joseph reference (slow; for tests and CPUs without AVX2).
     case josephReference = "joseph-reference"
+    /// Joseph averaged over sub-rays across each detector pixel: a strip (2D) or area (3D) integral
+    /// over the detector aperture (`StripJoseph`).
+    case josephStrip = "joseph-strip"
 }
 
 /// Creates the fastest pair of `kind` that this CPU runs for `geometry` and `grid`.
@@ -49,6 +52,8 @@ public func makeProjector(_ kind: ProjectorKind = .joseph, geometry: ProjectionG
     switch kind {
     case .josephReference:
         return try JosephProjector(geometry: geometry, grid: grid)
+    case .josephStrip:
+        return try StripJoseph(geometry: geometry, grid: grid, tier: tier, maxThreads: maxThreads)
     case .joseph:
         guard tier >= .avx2 else { return try JosephProjector(geometry: geometry, grid: grid) }
         if geometry.is2D { return try FastJoseph2D(geometry: geometry, grid: grid, maxThreads: maxThreads) }

@@ -28,12 +28,15 @@ public final class PWLSPlan: @unchecked Sendable {
         guard beta.isFinite, beta >= 0, delta.isFinite, delta > 0, options.iterations >= 0, options.iterations <= 100_000 else {
             throw ReconstructionError.geometry("PWLS needs beta >= 0, delta > 0 and 0...100000 iterations")
         }
-        projector = try ReconstructionError.wrap { try JosephProjector(geometry: geometry, grid: grid) }
+        let pool = WorkerPool(threads: options.threads)
+        self.pool = pool
+        projector = try ReconstructionError.wrap {
+            try makeProjector(options.projector, geometry: geometry, grid: grid, maxThreads: pool.threads)
+        }
         self.options = options
         self.beta = beta
         self.delta = delta
         self.statisticalWeights = statisticalWeights
-        pool = WorkerPool(threads: options.threads)
     }
 
     /// Reconstructs `projections` from `initial` (zeros if nil); residuals are Φ before each iteration

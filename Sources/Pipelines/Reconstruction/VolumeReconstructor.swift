@@ -35,3 +35,4 @@ extension IterativeReconstructor {
 
 extension SIRTPlan: IterativeReconstructor {}
 extension CGLSPlan: IterativeReconstructor {}
+extension PWLSPlan: IterativeReconstructor {}
