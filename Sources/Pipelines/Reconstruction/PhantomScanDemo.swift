@@ -43,8 +43,11 @@ public struct PhantomScanDemo {
         let start = Date()
         let volume = try plan.reconstruct(projections)
         let seconds = Date().timeIntervalSince(start)
-        let truth = phantom.rasterize(grid)
-        // Interior: the central slice band, inside 90% of the phantom, away from ellipse edges.
+        return Case(name: name, volume: volume, grid: grid, rmse: interiorRMSE(volume, phantom.rasterize(grid), grid), seconds: seconds)
+    }
+
+    /// RMSE over the central slice band, inside the phantom and at least 2 voxels from any edge.
+    static func interiorRMSE(_ volume: [Float], _ truth: [Float], _ grid: VolumeGrid) -> Double {
         let plane = grid.nx * grid.ny
         let slices = grid.nz == 1 ? 0..<1 : (grid.nz / 2 - grid.nz / 16)..<(grid.nz / 2 + grid.nz / 16)
         var sum = 0.0, n = 0
@@ -53,13 +56,13 @@ public struct PhantomScanDemo {
                 for j in 2..<(grid.nx - 2) {
                     let idx = k * plane + i * grid.nx + j
                     let t = truth[idx]
-                    guard [-2, 2].allSatisfy({ truth[idx + $0] == t && truth[idx + $0 * grid.nx] == t }) else { continue }
+                    guard t > 0, [-2, 2].allSatisfy({ truth[idx + $0] == t && truth[idx + $0 * grid.nx] == t }) else { continue }
                     let d = Double(volume[idx] - t)
                     sum += d * d
                     n += 1
                 }
             }
         }
-        return Case(name: name, volume: volume, grid: grid, rmse: (sum / Double(max(n, 1))).squareRoot(), seconds: seconds)
+        return (sum / Double(max(n, 1))).squareRoot()
     }
 }
