@@ -7,7 +7,7 @@ import Hepatix
 /// analytic truth, RMSE figures.
 enum ReconstructCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets", "--beta", "--delta", "--dose", "--photons", "--seed", "--blend", "--tomo", "--relaxation"],
+        let a = try Arguments(args, valued: ["--workload", "--filter", "--cutoff", "--threads", "--out", "--volume", "--repeat", "--warmup", "--algorithm", "--iterations", "--subsets", "--beta", "--delta", "--dose", "--photons", "--seed", "--blend", "--tomo", "--relaxation", "--curve"],
                                 flags: ["--warm-start"])
         if let folder = a["--tomo"] { return try TomoCommand.run(folder: folder, arguments: a) }
         let workload = try Workload(path: try a.required("--workload"), volumeSize: try a.int("--volume", default: 256))
@@ -52,16 +52,11 @@ enum ReconstructCommand {
             guard let method = IterativeAlgorithm(rawValue: algorithm) else {
                 throw CLIError("unknown algorithm '\(algorithm)'; one of fbp, \(IterativeAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            var recipe = IterativeRecipe(method, iterations: iterations, threads: options.threads)
-            recipe.options.subsets = try a.int("--subsets", default: 1)
-            recipe.fbpWarmStart = a.has("--warm-start")
-            for (flag, path) in [("--beta", \IterativeRecipe.beta), ("--delta", \.delta), ("--blend", \.blend),
-                                 ("--relaxation", \.options.relaxation)] {
-                guard let text = a[flag] else { continue }
-                guard let v = Double(text) else { throw CLIError("\(flag) expects a number") }
-                recipe[keyPath: path] = v
-            }
+            let recipe = try Self.recipe(a, method, iterations: iterations, threads: options.threads)
             plan = try recipe.makePlan(geometry: geometry, grid: grid)
+            if let curvePath = a["--curve"] {
+                try CurveRecorder.record(recipe, workload: workload, projections: projections, to: curvePath)
+            }
         }
         var output = [Float](repeating: 0, count: grid.count)
         let reconstruct = { (progress: ProgressHandler?) throws -> [Float] in
@@ -108,5 +103,19 @@ enum ReconstructCommand {
         let sidecar = (out as NSString).deletingPathExtension + ".json"
         guard FileManager.default.createFile(atPath: sidecar, contents: json) else { throw CLIError("cannot write \(sidecar)") }
         print(String(data: json, encoding: .utf8)!)
+    }
+
+    /// The iterative recipe the command line asks for.
+    static func recipe(_ a: Arguments, _ method: IterativeAlgorithm, iterations: Int, threads: Int) throws -> IterativeRecipe {
+        var recipe = IterativeRecipe(method, iterations: iterations, threads: threads)
+        recipe.options.subsets = try a.int("--subsets", default: 1)
+        recipe.fbpWarmStart = a.has("--warm-start")
+        for (flag, path) in [("--beta", \IterativeRecipe.beta), ("--delta", \.delta), ("--blend", \.blend),
+                             ("--relaxation", \.options.relaxation)] {
+            guard let text = a[flag] else { continue }
+            guard let v = Double(text) else { throw CLIError("\(flag) expects a number") }
+            recipe[keyPath: path] = v
+        }
+        return recipe
     }
 }

@@ -5,11 +5,13 @@ import Hepatix
 let usage = """
 usage: hepatix <command> [options]
   reconstruct --workload DIR/geometry.json [--algorithm fbp|sirt|ossart|cgls|pwls-tv|hybrid] [--iterations N] [--subsets S] [--relaxation L]
-              [--beta B] [--delta D] [--blend W] [--warm-start]
+              [--beta B] [--delta D] [--blend W] [--warm-start] [--curve CURVE.json]
               [--dose FRACTION [--photons I0] [--seed S]] [--filter ram-lak|shepp-logan|cosine|hamming|hann] [--cutoff C]
               [--threads N] [--volume 256|512] [--repeat K] [--warmup W] --out OUT.f32
   reconstruct --tomo DIR [--algorithm fbp|pwls-tv] [--iterations N] [--beta B] [--delta D] [--threads N] --out OUT.f32
               measured parallel-beam data (flat/dark, -ln, rotation-centre search); prints the centre
+  project     --workload DIR/geometry.json [--projector joseph|joseph-strip|joseph-reference] [--threads N] [--repeat K]
+              times one forward and one adjoint projection (one SIRT iteration's work), prints JSON
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions
 """
@@ -21,6 +23,7 @@ do {
     switch argv[1] {
     case "reconstruct": try ReconstructCommand.run(rest)
     case "demo": try DemoCommand.run(rest)
+    case "project": try ProjectCommand.run(rest)
     case "info": print(BuildInfo.summary)
     case "-h", "--help", "help": print(usage)
     default: throw CLIError("unknown command '\(argv[1])'\n\(usage)")

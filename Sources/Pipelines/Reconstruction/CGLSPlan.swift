@@ -34,7 +34,8 @@ public final class CGLSPlan: @unchecked Sendable {
 
     /// Reconstructs `projections`, starting from `initial` (zeros if nil).
     /// - Throws: `ReconstructionError.sizeMismatch`, `.nonFiniteInput`, `.cancelled`.
-    public func execute(projections b: [Float], initial: [Float]? = nil, progress: ProgressHandler? = nil) throws -> IterativeResult {
+    public func execute(projections b: [Float], initial: [Float]? = nil, progress: ProgressHandler? = nil,
+                        observe: IterationObserver? = nil) throws -> IterativeResult {
         let n = projector.grid.count
         try checkInputs(b, count: projector.projectionCount, initial: initial, voxels: n)
         var x = initial ?? [Float](repeating: 0, count: n)
@@ -57,6 +58,7 @@ public final class CGLSPlan: @unchecked Sendable {
             let beta = Float(next / gamma)
             gamma = next
             for v in 0..<n { p[v] = s[v] + beta * p[v] }
+            observe?(iteration + 1, x)
             if let progress, !progress(Double(iteration + 1) / Double(options.iterations)) { throw ReconstructionError.cancelled }
         }
         return IterativeResult(image: x, residuals: residuals)

@@ -36,3 +36,7 @@ public struct IterativeResult: Sendable {
     /// subsets' residuals as the sweep met them (each before its own update).
     public let residuals: [Double]
 }
+
+/// Called after every iteration with the iteration number (from 1) and the current image (curves,
+/// previews). Runs on the executing thread.
+public typealias IterationObserver = (_ iteration: Int, _ image: [Float]) -> Void

@@ -42,23 +42,33 @@ public struct IterativeRecipe: Sendable {
     /// Plans the reconstruction of `geometry` onto `grid`.
     /// - Throws: `ReconstructionError` for bad settings or geometry.
     public func makePlan(geometry: ProjectionGeometry, grid: VolumeGrid) throws -> any VolumeReconstructor {
-        var options = options
-        if algorithm == .ossart && options.subsets == 1 { options.subsets = min(10, geometry.views.count) }
-        if algorithm == .sirt { options.subsets = 1 }
-        let plan: any IterativeReconstructor
-        switch algorithm {
-        case .sirt, .ossart: plan = try SIRTPlan(geometry: geometry, grid: grid, options: options)
-        case .cgls: plan = try CGLSPlan(geometry: geometry, grid: grid, options: options)
-        case .pwlsTV:
-            plan = try PWLSPlan(geometry: geometry, grid: grid, beta: beta, delta: delta, statisticalWeights: statisticalWeights,
-                                options: options)
-        case .hybrid:
+        if algorithm == .hybrid {
             return try HybridIRPlan(geometry: geometry, grid: grid, beta: beta, delta: delta, iterations: options.iterations,
                                     blend: blend, threads: options.threads)
         }
+        let plan = try makeIterativePlan(geometry: geometry, grid: grid)
         guard fbpWarmStart else { return plan }
         return WarmStartedPlan(start: try FBPPlan(geometry: geometry, grid: grid, options: FBPOptions(window: .hann, threads: options.threads)),
                                iterative: plan, clampAtZero: options.nonNegative || algorithm == .pwlsTV)
+    }
+}
+
+extension IterativeRecipe {
+    /// The bare iterative plan (SIRT, OS-SART, CGLS or PWLS; not hybrid, no warm start), for callers
+    /// that pass their own start image or observe every iteration.
+    /// - Throws: `ReconstructionError`, also `.geometry` for `.hybrid`.
+    public func makeIterativePlan(geometry: ProjectionGeometry, grid: VolumeGrid) throws -> any IterativeReconstructor {
+        var options = options
+        if algorithm == .ossart && options.subsets == 1 { options.subsets = min(10, geometry.views.count) }
+        if algorithm == .sirt { options.subsets = 1 }
+        switch algorithm {
+        case .sirt, .ossart: return try SIRTPlan(geometry: geometry, grid: grid, options: options)
+        case .cgls: return try CGLSPlan(geometry: geometry, grid: grid, options: options)
+        case .pwlsTV:
+            return try PWLSPlan(geometry: geometry, grid: grid, beta: beta, delta: delta, statisticalWeights: statisticalWeights,
+                                options: options)
+        case .hybrid: throw ReconstructionError.geometry("hybrid IR is not a bare iterative plan; use makePlan")
+        }
     }
 }
 
@@ -82,7 +92,8 @@ final class WarmStartedPlan: VolumeReconstructor, @unchecked Sendable {
         let b = Array(projections)
         var first = try start.reconstruct(b) { progress?(0.05 * $0) ?? true }
         if clampAtZero { first = first.map { max($0, 0) } }
-        let result = try iterative.execute(projections: b, initial: first) { progress?(0.05 + 0.95 * $0) ?? true }
+        let result = try iterative.execute(projections: b, initial: first, progress: { progress?(0.05 + 0.95 * $0) ?? true },
+                                           observe: nil)
         _ = output.initialize(from: result.image)
     }
 }

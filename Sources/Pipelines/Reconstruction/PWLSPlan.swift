@@ -42,7 +42,8 @@ public final class PWLSPlan: @unchecked Sendable {
     /// Reconstructs `projections` from `initial` (zeros if nil); residuals are Φ before each iteration
     /// and after the last.
     /// - Throws: `ReconstructionError.sizeMismatch`, `.nonFiniteInput`, `.cancelled`.
-    public func execute(projections b: [Float], initial: [Float]? = nil, progress: ProgressHandler? = nil) throws -> IterativeResult {
+    public func execute(projections b: [Float], initial: [Float]? = nil, progress: ProgressHandler? = nil,
+                        observe: IterationObserver? = nil) throws -> IterativeResult {
         let grid = projector.grid
         try checkInputs(b, count: projector.projectionCount, initial: initial, voxels: grid.count)
         let w = b.map { statisticalWeights ? Float(exp(-Double($0))) : 1 }
@@ -71,6 +72,7 @@ public final class PWLSPlan: @unchecked Sendable {
                 let denominator = Double(d[j]) + curvature[j]
                 if denominator > 0 { x[j] = max(0, x[j] - Float(Double(grad[j]) / denominator)) }
             }
+            observe?(iteration + 1, x)
             if let progress, !progress(Double(iteration + 1) / Double(options.iterations)) { throw ReconstructionError.cancelled }
         }
         return IterativeResult(image: x, residuals: objectives)

@@ -49,7 +49,8 @@ public final class SIRTPlan: @unchecked Sendable {
 
     /// Reconstructs `projections` (`[view][row][column]`), starting from `initial` (zeros if nil).
     /// - Throws: `ReconstructionError.sizeMismatch`, `.nonFiniteInput`, `.cancelled`.
-    public func execute(projections b: [Float], initial: [Float]? = nil, progress: ProgressHandler? = nil) throws -> IterativeResult {
+    public func execute(projections b: [Float], initial: [Float]? = nil, progress: ProgressHandler? = nil,
+                        observe: IterationObserver? = nil) throws -> IterativeResult {
         let grid = projector.grid
         try checkInputs(b, count: projector.projectionCount, initial: initial, voxels: grid.count)
         var x = initial ?? [Float](repeating: 0, count: grid.count)
@@ -78,6 +79,7 @@ public final class SIRTPlan: @unchecked Sendable {
             }
             residuals.append(weighted)
             if iteration == options.iterations { break }
+            observe?(iteration + 1, x)
             if let progress, !progress(Double(iteration + 1) / Double(options.iterations)) { throw ReconstructionError.cancelled }
         }
         return IterativeResult(image: x, residuals: residuals)

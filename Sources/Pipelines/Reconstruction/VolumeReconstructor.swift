@@ -13,10 +13,13 @@ public protocol VolumeReconstructor: AnyObject, Sendable {
 
 extension FBPPlan: VolumeReconstructor {}
 
-/// Shared buffer-based entry for the iterative plans (which work on arrays internally).
-protocol IterativeReconstructor: VolumeReconstructor {
+/// The iterative plans (SIRT/OS-SART, CGLS, PWLS): array-based execution from any start image, with a
+/// per-iteration observer; the buffer-based `VolumeReconstructor` entry starts from zero.
+public protocol IterativeReconstructor: VolumeReconstructor {
+    /// The matched projector pair the plan iterates with.
     var projector: any ProjectorPair { get }
-    func execute(projections: [Float], initial: [Float]?, progress: ProgressHandler?) throws -> IterativeResult
+    /// Reconstructs `projections` from `initial` (zeros if nil).
+    func execute(projections: [Float], initial: [Float]?, progress: ProgressHandler?, observe: IterationObserver?) throws -> IterativeResult
 }
 
 extension IterativeReconstructor {
@@ -28,7 +31,7 @@ extension IterativeReconstructor {
         guard output.count == grid.count else {
             throw ReconstructionError.sizeMismatch("output holds \(output.count) floats, the grid needs \(grid.count)")
         }
-        let result = try execute(projections: Array(projections), initial: nil, progress: progress)
+        let result = try execute(projections: Array(projections), initial: nil, progress: progress, observe: nil)
         _ = output.initialize(from: result.image)
     }
 }
