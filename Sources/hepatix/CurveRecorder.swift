@@ -12,7 +12,9 @@ enum CurveRecorder {
         let plan = try recipe.makeIterativePlan(geometry: geometry, grid: grid)
         var start: [Float]? = nil
         if recipe.fbpWarmStart {
-            let fbp = try FBPPlan(geometry: geometry, grid: grid, options: FBPOptions(window: .hann, threads: recipe.options.threads))
+            var options = recipe.startFBP
+            options.threads = recipe.options.threads
+            let fbp = try FBPPlan(geometry: geometry, grid: grid, options: options)
             start = try fbp.reconstruct(projections).map { recipe.options.nonNegative || recipe.algorithm == .pwlsTV ? max($0, 0) : $0 }
         }
         var rows: [[String: Double]] = []

@@ -52,7 +52,8 @@ enum ReconstructCommand {
             guard let method = IterativeAlgorithm(rawValue: algorithm) else {
                 throw CLIError("unknown algorithm '\(algorithm)'; one of fbp, \(IterativeAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let recipe = try Self.recipe(a, method, iterations: iterations, threads: options.threads)
+            var recipe = try Self.recipe(a, method, iterations: iterations, threads: options.threads)
+            if a["--filter"] != nil || a["--cutoff"] != nil { recipe.startFBP = options }   // the FBP that starts hybrid / warm starts
             plan = try recipe.makePlan(geometry: geometry, grid: grid)
             if let curvePath = a["--curve"] {
                 try CurveRecorder.record(recipe, workload: workload, projections: projections, to: curvePath)

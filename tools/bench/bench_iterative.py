@@ -99,7 +99,7 @@ for window in ['ram-lak', 'shepp-logan', 'cosine', 'hamming', 'hann']:
         if best is None or r['rmse_interior'] < best[0]:
             best = (r['rmse_interior'], r['rmse_fov'], window, cutoff)
 lines.append('| 25 %% dose | best FBP of 25 windows/cut-offs: %s, cut-off %.2f | %.3g | %.3g |' % (best[2], best[3], best[0], best[1]))
-for name, args in [('PWLS-TV (FBP warm start, β=100, δ=5e-4, 20 it)', ['--algorithm', 'pwls-tv', '--warm-start', '--beta', 100,
+for name, args in [('PWLS-TV (from FBP Hann 0.5, β=100, δ=5e-4, 20 it)', ['--algorithm', 'pwls-tv', '--warm-start', '--beta', 100,
                                                                         '--delta', 5e-4, '--iterations', 20]),
                    ('SIRT (50 it)', ['--algorithm', 'sirt', '--iterations', 50])]:
     curve = os.path.join(a.data, 'curve_dose25_%s.json' % name.split()[0].lower())
