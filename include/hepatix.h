@@ -252,7 +252,9 @@ typedef enum hx_iterative_option {
     HX_ITER_RELAXATION = 321,          /**< double in (0, 2), SIRT/OS-SART step; default 1 */
     HX_ITER_BETA = 322,                /**< double >= 0, prior strength (PWLS, hybrid); default 60 */
     HX_ITER_DELTA = 323,               /**< double > 0, Huber threshold in 1/mm (PWLS, hybrid); default 5e-4 */
-    HX_ITER_BLEND = 324                /**< double in [0, 1], hybrid share of the iterative image; default 0.7 */
+    HX_ITER_BLEND = 324,               /**< double in [0, 1], hybrid share of the iterative image; default 0.7 */
+    HX_ITER_TOLERANCE = 325            /**< double >= 0: stop once the objective falls by less than this fraction
+                                            in one iteration; default 0 (run every iteration) */
 } hx_iterative_option;
 
 /** Matched projector pairs. */
@@ -270,7 +272,7 @@ hx_status hx_iterative_options_create(hx_context *ctx, hx_iterative_options **ou
 hx_status hx_iterative_options_set_int(hx_context *ctx, hx_iterative_options *options, hx_iterative_option key,
                                        int64_t value);
 
-/** Sets a floating-point option (HX_ITER_RELAXATION ... HX_ITER_BLEND). */
+/** Sets a floating-point option (HX_ITER_RELAXATION ... HX_ITER_TOLERANCE). */
 hx_status hx_iterative_options_set_double(hx_context *ctx, hx_iterative_options *options, hx_iterative_option key,
                                           double value);
 

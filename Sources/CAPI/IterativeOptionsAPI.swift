@@ -53,6 +53,9 @@ public func hx_iterative_options_set_double(_ ctx: OpaquePointer?, _ options: Op
         case HX_ITER_BLEND:
             try check(value >= 0 && value <= 1, "blend must be in [0, 1]")
             box.value.blend = value
+        case HX_ITER_TOLERANCE:
+            try check(value >= 0, "tolerance must be >= 0")
+            box.value.options.tolerance = value
         default: throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "option \(key.rawValue) is not a floating-point option")
         }
     }

@@ -183,6 +183,8 @@ int main(void) {
     EXPECT_STATUS(hx_iterative_options_set_double(ctx, io, HX_ITER_RELAXATION, 2.0), HX_ERR_INVALID_ARGUMENT);
     EXPECT_STATUS(hx_iterative_options_set_double(ctx, io, HX_ITER_DELTA, NAN), HX_ERR_INVALID_ARGUMENT);
     EXPECT_STATUS(hx_iterative_options_set_double(ctx, io, HX_ITER_BLEND, 1.5), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_iterative_options_set_double(ctx, io, HX_ITER_TOLERANCE, -1e-3), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_iterative_options_set_double(ctx, io, HX_ITER_TOLERANCE, 1e-3), HX_OK);
     EXPECT_STATUS(hx_iterative_options_set_int(ctx, io, HX_ITER_PROJECTOR, 9), HX_ERR_INVALID_ARGUMENT);
     EXPECT_STATUS(hx_iterative_options_set_int(ctx, io, HX_ITER_SUBSETS, 0), HX_ERR_INVALID_ARGUMENT);
     EXPECT_STATUS(hx_iterative_options_set_int(ctx, NULL, HX_ITER_SUBSETS, 2), HX_ERR_NULL_ARGUMENT);

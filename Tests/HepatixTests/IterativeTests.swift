@@ -30,6 +30,25 @@ struct IterativeTests {
         #expect(Self.rmse(result.image) < Self.rmse(early.image))
     }
 
+    /// The tolerance stopping rule ends SIRT and CGLS early, once an iteration lowers the objective by
+    /// less than the given fraction, and the observer sees every iteration that ran.
+    @Test func toleranceStopsEarly() throws {
+        let b = Self.phantom.project(Self.geometry)
+        var options = IterativeOptions(iterations: 200)
+        options.tolerance = 0.02
+        for recipe in [IterativeAlgorithm.sirt, .cgls] {
+            var r = IterativeRecipe(recipe, iterations: 200)
+            r.options = options
+            var seen = 0
+            let result = try r.makeIterativePlan(geometry: Self.geometry, grid: Self.grid)
+                .execute(projections: b, initial: nil, progress: nil) { iteration, _ in seen = iteration }
+            #expect(result.residuals.count < 100, "\(recipe) ran \(result.residuals.count - 1) iterations")
+            let last = result.residuals.suffix(2)
+            #expect((last.first! - last.last!) / last.first! < 0.02)
+            #expect(seen >= result.residuals.count - 2 && seen <= result.residuals.count)
+        }
+    }
+
     /// Ordered subsets: ten subsets make each sweep do roughly ten SIRT steps' worth of progress.
     @Test func osSartConvergesFasterThanSirtPerSweep() throws {
         let b = Self.phantom.project(Self.geometry)

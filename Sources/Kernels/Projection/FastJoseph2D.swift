@@ -40,6 +40,8 @@ public final class FastJoseph2D: ProjectorPair, @unchecked Sendable {
     private let prepared: ScratchBuffer<Float>
     private let rayScratch: ScratchBuffer<Float>, startScratch: ScratchBuffer<Int32>
     private let maxThreads: Int
+    /// Every view, in order (the default subset, kept so that calls allocate nothing).
+    private let allViews: [Int]
 
     /// Planes per adjoint work item.
     private static let planeBlock = 8
@@ -52,6 +54,7 @@ public final class FastJoseph2D: ProjectorPair, @unchecked Sendable {
         self.grid = grid
         self.maxThreads = max(1, maxThreads)
         let m = geometry.columns, pad = tentPadding, nviews = geometry.views.count
+        allViews = Array(0..<nviews)
         columns = m
         rowStride = grid.nx + 2 * pad
         columnStride = grid.ny + 2 * pad
@@ -116,7 +119,7 @@ public final class FastJoseph2D: ProjectorPair, @unchecked Sendable {
                         views subset: [Int]? = nil) {
         precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
         copyIn(volume, pool: pool)
-        let list = subset ?? Array(geometry.views.indices)
+        let list = subset ?? allViews
         let out = SendableMutablePointer(projections.baseAddress!)   // each view writes its own row
         let m = columns
         pool.forEach(items: list.count) { worker, item in
@@ -136,7 +139,7 @@ public final class FastJoseph2D: ProjectorPair, @unchecked Sendable {
     public func adjoint(_ projections: UnsafeBufferPointer<Float>, into volume: UnsafeMutableBufferPointer<Float>, pool: WorkerPool,
                         views subset: [Int]? = nil) {
         precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
-        let list = subset ?? Array(geometry.views.indices)
+        let list = subset ?? allViews
         let m = columns, length = m + 2 * tentPadding
         let input = SendablePointer(projections.baseAddress!)
         // Scaled, run-masked copies: each view writes its own slots.

@@ -30,6 +30,8 @@ public final class FastJosephCone: ProjectorPair, @unchecked Sendable {
     private let blockRays: ScratchBuffer<ConeColumnRays>, prepared: ScratchBuffer<Float>
     private let workerRays: ScratchBuffer<ConeColumnRays>, workerAcc: ScratchBuffer<Float>, workerLine: ScratchBuffer<Float>
     private let maxThreads: Int
+    /// Every view, in order (the default subset, kept so that calls allocate nothing).
+    private let allViews: [Int]
 
     /// Plans the pair, or returns nil when the geometry does not have z-aligned detector rows or has rays
     /// closer to z than to the x-y plane (use `JosephProjector` then).
@@ -41,6 +43,7 @@ public final class FastJosephCone: ProjectorPair, @unchecked Sendable {
         rows = geometry.rows
         columns = geometry.columns
         let nviews = geometry.views.count
+        allViews = Array(0..<nviews)
         rays = ScratchBuffer(count: nviews * columns)
         let origin0 = grid.position(i: 0, j: 0, k: 0)
         for v in 0..<nviews {
@@ -107,25 +110,25 @@ public final class FastJosephCone: ProjectorPair, @unchecked Sendable {
                         views subset: [Int]? = nil) {
         precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
         copyIn(volume, pool: pool)
-        let list = subset ?? Array(geometry.views.indices)
+        let list = subset ?? allViews
         let block = Self.viewBlock, (rows, columns) = (rows, columns)
         let out = SendableMutablePointer(projections.baseAddress!)   // each block writes its own views
         let (yLines, xLines) = (lines(alongX: false), lines(alongX: true))
         pool.forEach(items: (list.count + block - 1) / block) { worker, item in
-            let views = Array(list[(item * block)..<min(list.count, (item + 1) * block)])
+            let views = list[(item * block)..<min(list.count, (item + 1) * block)]
             let entries = self.workerRays.pointer + worker * columns * block
             for (b, v) in views.enumerated() {
                 for c in 0..<columns { entries[c * views.count + b] = self.rays.pointer[v * columns + c] }
-            }
+            }   // `views` is a slice of `list`: no allocation per block
             let acc = self.workerAcc.pointer + worker * block * (rows + 8)
             let line = self.workerLine.pointer + worker * max(self.lineStride + 16, self.grid.nx * self.grid.nz)
             for c in 0..<columns {
                 acc.initialize(repeating: 0, count: views.count * (rows + 8))
                 let column = entries + c * views.count
-                for (alongX, lines) in [(false, yLines), (true, xLines)] {
-                    coneForwardColumnAVX2(column, raysStride: 1, views: views.count, lines: lines, alongX: alongX, rows: rows,
-                                          acc: acc, accStride: rows + 8, blend: line)
-                }
+                coneForwardColumnAVX2(column, raysStride: 1, views: views.count, lines: yLines, alongX: false, rows: rows,
+                                      acc: acc, accStride: rows + 8, blend: line)
+                coneForwardColumnAVX2(column, raysStride: 1, views: views.count, lines: xLines, alongX: true, rows: rows,
+                                      acc: acc, accStride: rows + 8, blend: line)
                 for (b, v) in views.enumerated() {
                     let sums = acc + b * (rows + 8), target = out.pointer + v * rows * columns + c
                     for r in 0..<rows { target[r * columns] = sums[r] * column[b].step(row: r) }
@@ -137,7 +140,7 @@ public final class FastJosephCone: ProjectorPair, @unchecked Sendable {
     public func adjoint(_ projections: UnsafeBufferPointer<Float>, into volume: UnsafeMutableBufferPointer<Float>, pool: WorkerPool,
                         views subset: [Int]? = nil) {
         precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
-        let list = subset ?? Array(geometry.views.indices)
+        let list = subset ?? allViews
         let block = Self.viewBlock, chunk = Self.planeChunk, (rows, columns) = (rows, columns)
         let rayLength = rows + 2 * tentPadding
         let input = SendablePointer(projections.baseAddress!)
@@ -146,10 +149,10 @@ public final class FastJosephCone: ProjectorPair, @unchecked Sendable {
         let (yLines, xLines) = (lines(alongX: false), lines(alongX: true))
         let yChunks = (grid.ny + chunk - 1) / chunk, xChunks = (grid.nx + chunk - 1) / chunk
         for first in stride(from: 0, to: list.count, by: block) {
-            let views = Array(list[first..<min(list.count, first + block)])
+            let views = list[first..<min(list.count, first + block)]
             // Each item fills one view's column entries and step-scaled, column-major projections.
             pool.forEach(items: views.count) { _, b in
-                let v = views[b]
+                let v = views[views.startIndex + b]
                 for c in 0..<columns {
                     let entry = self.rays.pointer[v * columns + c]
                     self.blockRays.pointer[c * views.count + b] = entry

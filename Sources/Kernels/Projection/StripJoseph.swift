@@ -14,6 +14,8 @@ public final class StripJoseph: ProjectorPair, @unchecked Sendable {
     public let columnRays: Int, rowRays: Int
     private let fine: any ProjectorPair
     private let fineProjections: ScratchBuffer<Float>
+    /// Every view, in order (the default subset, kept so that calls allocate nothing).
+    private let allViews: [Int]
 
     /// Plans the pair with `subRays` sub-rays per pixel side (default 3 in 2D, 2 in 3D).
     /// - Throws: `GeometryError` for `subRays` outside 1...8 or a geometry the fine pair refuses.
@@ -23,6 +25,7 @@ public final class StripJoseph: ProjectorPair, @unchecked Sendable {
         try require(k >= 1 && k <= 8, "sub-rays per detector pixel side must be 1...8, got \(k)")
         self.geometry = geometry
         self.grid = grid
+        allViews = Array(geometry.views.indices)
         columnRays = k
         rowRays = geometry.is2D ? 1 : k
         let (cr, rr) = (columnRays, rowRays)
@@ -45,7 +48,7 @@ public final class StripJoseph: ProjectorPair, @unchecked Sendable {
         precondition(projections.count == projectionCount)
         fine.forward(volume, into: UnsafeMutableBufferPointer(start: fineProjections.pointer, count: fineProjections.count), pool: pool,
                      views: subset)
-        let list = subset ?? Array(geometry.views.indices)
+        let list = subset ?? allViews
         let out = SendableMutablePointer(projections.baseAddress!)   // each view writes its own rows
         let (rows, columns, cr, rr) = (geometry.rows, geometry.columns, columnRays, rowRays)
         let scale = 1 / Float(cr * rr)
@@ -65,7 +68,7 @@ public final class StripJoseph: ProjectorPair, @unchecked Sendable {
     public func adjoint(_ projections: UnsafeBufferPointer<Float>, into volume: UnsafeMutableBufferPointer<Float>, pool: WorkerPool,
                         views subset: [Int]? = nil) {
         precondition(projections.count == projectionCount)
-        let list = subset ?? Array(geometry.views.indices)
+        let list = subset ?? allViews
         let input = SendablePointer(projections.baseAddress!)
         let (rows, columns, cr, rr) = (geometry.rows, geometry.columns, columnRays, rowRays)
         let scale = 1 / Float(cr * rr)

@@ -60,6 +60,7 @@ public final class CGLSPlan: @unchecked Sendable {
             for v in 0..<n { p[v] = s[v] + beta * p[v] }
             observe?(iteration + 1, x)
             if let progress, !progress(Double(iteration + 1) / Double(options.iterations)) { throw ReconstructionError.cancelled }
+            if options.converged(residuals) { break }
         }
         return IterativeResult(image: x, residuals: residuals)
     }

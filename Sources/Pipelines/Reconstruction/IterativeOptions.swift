@@ -14,6 +14,16 @@ public struct IterativeOptions: Sendable, Equatable {
     public var threads = 0
     /// The projector pair. Default `.joseph` (the fastest Joseph pair this CPU runs).
     public var projector = ProjectorKind.joseph
+    /// Stopping rule besides `iterations`: stop once the algorithm's objective (`IterativeResult.residuals`)
+    /// fell by less than this fraction over the last iteration. Default 0 (run every iteration).
+    public var tolerance = 0.0
+
+    /// True when the last two objective values differ by less than `tolerance` of the earlier one.
+    func converged(_ objectives: [Double]) -> Bool {
+        guard tolerance > 0, objectives.count >= 2 else { return false }
+        let (before, now) = (objectives[objectives.count - 2], objectives[objectives.count - 1])
+        return before > 0 && (before - now) / before < tolerance
+    }
 
     /// Defaults.
     public init() {}

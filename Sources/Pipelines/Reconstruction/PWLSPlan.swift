@@ -65,7 +65,7 @@ public final class PWLSPlan: @unchecked Sendable {
             }
             let prior = HuberPrior(grid: grid, delta: delta)
             objectives.append(data + beta * prior.value(x))
-            if iteration == options.iterations { break }
+            if iteration == options.iterations || options.converged(objectives) { break }
             adjoint(ax, &grad)
             let curvature = prior.addGradient(x, beta: beta, to: &grad)
             for j in x.indices {

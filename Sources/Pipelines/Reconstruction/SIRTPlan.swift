@@ -78,7 +78,7 @@ public final class SIRTPlan: @unchecked Sendable {
                 }
             }
             residuals.append(weighted)
-            if iteration == options.iterations { break }
+            if iteration == options.iterations || options.converged(residuals) { break }
             observe?(iteration + 1, x)
             if let progress, !progress(Double(iteration + 1) / Double(options.iterations)) { throw ReconstructionError.cancelled }
         }
