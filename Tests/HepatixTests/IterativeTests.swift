@@ -99,6 +99,23 @@ struct PWLSTests {
         #expect(result.residuals.last! < result.residuals.first!)
     }
 
+    /// OS-SQS with momentum (6 subsets) gets much closer to the phantom from a cold start in 8
+    /// iterations than plain SQS does (measured 8.1e-4 against 3.18e-3, a quarter; bound 0.4), and lowers
+    /// the objective overall (it is not monotone).
+    @Test func orderedSubsetsWithMomentumConvergeFaster() throws {
+        let g = IterativeTests.geometry, grid = IterativeTests.grid
+        var options = IterativeOptions(iterations: 8)
+        let plain = try PWLSPlan(geometry: g, grid: grid, beta: 60, delta: 0.0005, options: options).execute(projections: Self.noisy)
+        options.subsets = 6
+        let fast = try PWLSPlan(geometry: g, grid: grid, beta: 60, delta: 0.0005, options: options).execute(projections: Self.noisy)
+        func interior(_ image: [Float]) -> Double {
+            AnalyticScore(reconstruction: image, phantom: IterativeTests.phantom, grid: grid, radius: 29).rmse
+        }
+        #expect(interior(fast.image) < 0.4 * interior(plain.image), "OS-SQS \(interior(fast.image)) vs SQS \(interior(plain.image))")
+        #expect(fast.residuals.last! < fast.residuals.first!)
+        #expect(fast.image.allSatisfy { $0 >= 0 })
+    }
+
     @Test func regularisationBeatsFBPAndPlainLeastSquaresAtLowDose() throws {
         let g = IterativeTests.geometry, grid = IterativeTests.grid
         let tv = try PWLSPlan(geometry: g, grid: grid, beta: 60, delta: 0.0005, options: IterativeOptions(iterations: 60))

@@ -1,3 +1,4 @@
+import Foundation
 import HepatixKernelsAVX2
 
 /// Joseph's projector pair for 2D geometries (parallel or fan, flat or equiangular detector), AVX2.
@@ -14,6 +15,8 @@ import HepatixKernelsAVX2
 public final class FastJoseph2D: ProjectorPair, @unchecked Sendable {
     public let geometry: ProjectionGeometry
     public let grid: VolumeGrid
+    /// Serialises calls: the pair owns its scratch memory.
+    private let lock = NSLock()
 
     /// Rays of one view sharing a dominant axis.
     struct Run {
@@ -117,6 +120,8 @@ public final class FastJoseph2D: ProjectorPair, @unchecked Sendable {
 
     public func forward(_ volume: UnsafeBufferPointer<Float>, into projections: UnsafeMutableBufferPointer<Float>, pool: WorkerPool,
                         views subset: [Int]? = nil) {
+        lock.lock()
+        defer { lock.unlock() }
         precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
         copyIn(volume, pool: pool)
         let list = subset ?? allViews
@@ -138,6 +143,8 @@ public final class FastJoseph2D: ProjectorPair, @unchecked Sendable {
 
     public func adjoint(_ projections: UnsafeBufferPointer<Float>, into volume: UnsafeMutableBufferPointer<Float>, pool: WorkerPool,
                         views subset: [Int]? = nil) {
+        lock.lock()
+        defer { lock.unlock() }
         precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
         let list = subset ?? allViews
         let m = columns, length = m + 2 * tentPadding

@@ -1,3 +1,4 @@
+import Foundation
 import HepatixKernelsAVX2
 
 /// Joseph's projector pair for 3D geometries whose detector rows run along z (circular and helical
@@ -16,6 +17,8 @@ import HepatixKernelsAVX2
 public final class FastJosephCone: ProjectorPair, @unchecked Sendable {
     public let geometry: ProjectionGeometry
     public let grid: VolumeGrid
+    /// Serialises calls: the pair owns its scratch memory.
+    private let lock = NSLock()
 
     /// Views per block and planes per adjoint work item.
     static let viewBlock = 16, planeChunk = 16
@@ -108,6 +111,8 @@ public final class FastJosephCone: ProjectorPair, @unchecked Sendable {
 
     public func forward(_ volume: UnsafeBufferPointer<Float>, into projections: UnsafeMutableBufferPointer<Float>, pool: WorkerPool,
                         views subset: [Int]? = nil) {
+        lock.lock()
+        defer { lock.unlock() }
         precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
         copyIn(volume, pool: pool)
         let list = subset ?? allViews
@@ -139,6 +144,8 @@ public final class FastJosephCone: ProjectorPair, @unchecked Sendable {
 
     public func adjoint(_ projections: UnsafeBufferPointer<Float>, into volume: UnsafeMutableBufferPointer<Float>, pool: WorkerPool,
                         views subset: [Int]? = nil) {
+        lock.lock()
+        defer { lock.unlock() }
         precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
         let list = subset ?? allViews
         let block = Self.viewBlock, chunk = Self.planeChunk, (rows, columns) = (rows, columns)

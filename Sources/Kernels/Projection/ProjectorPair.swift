@@ -2,7 +2,7 @@
 /// so ⟨A x, y⟩ = ⟨x, Aᵀ y⟩ holds to float rounding.
 ///
 /// Volumes are `[k][i][j]` (`grid.count` floats, 1/mm); projections `[view][row][column]` (line
-/// integrals). A pair owns scratch memory sized at creation, so one pair serves one call at a time;
+/// integrals). A pair owns scratch memory sized at creation and serialises its calls (a lock);
 /// nothing is allocated per call in the fast pairs.
 public protocol ProjectorPair: AnyObject, Sendable {
     /// The scan and the volume grid.

@@ -1,3 +1,4 @@
+import Foundation
 /// A second, more accurate matched pair: each detector pixel measures the mean of Joseph line
 /// integrals along `k` sub-rays per column (and `k` per row in 3D) through the centres of equal parts
 /// of the pixel — a midpoint-rule strip (2D) or area (3D) integral over the detector aperture, rather
@@ -10,6 +11,8 @@
 public final class StripJoseph: ProjectorPair, @unchecked Sendable {
     public let geometry: ProjectionGeometry
     public let grid: VolumeGrid
+    /// Serialises calls: the pair owns its scratch memory.
+    private let lock = NSLock()
     /// Sub-rays per detector column and per detector row (1 for 2D).
     public let columnRays: Int, rowRays: Int
     private let fine: any ProjectorPair
@@ -45,6 +48,8 @@ public final class StripJoseph: ProjectorPair, @unchecked Sendable {
 
     public func forward(_ volume: UnsafeBufferPointer<Float>, into projections: UnsafeMutableBufferPointer<Float>, pool: WorkerPool,
                         views subset: [Int]? = nil) {
+        lock.lock()
+        defer { lock.unlock() }
         precondition(projections.count == projectionCount)
         fine.forward(volume, into: UnsafeMutableBufferPointer(start: fineProjections.pointer, count: fineProjections.count), pool: pool,
                      views: subset)
@@ -67,6 +72,8 @@ public final class StripJoseph: ProjectorPair, @unchecked Sendable {
 
     public func adjoint(_ projections: UnsafeBufferPointer<Float>, into volume: UnsafeMutableBufferPointer<Float>, pool: WorkerPool,
                         views subset: [Int]? = nil) {
+        lock.lock()
+        defer { lock.unlock() }
         precondition(projections.count == projectionCount)
         let list = subset ?? allViews
         let input = SendablePointer(projections.baseAddress!)
