@@ -245,7 +245,8 @@ typedef struct hx_iterative_options hx_iterative_options;
 typedef enum hx_iterative_option {
     HX_ITER_ITERATIONS = 301,          /**< int 0..100000; default 50 */
     HX_ITER_NON_NEGATIVE = 302,        /**< int 0/1, clamp at zero after each update; default 1 */
-    HX_ITER_SUBSETS = 303,             /**< int 1..views, ordered subsets (OS-SART); default 1 (10 for OS-SART) */
+    HX_ITER_SUBSETS = 303,             /**< int 1..views, ordered subsets: OS-SART, and for PWLS OS-SQS with Nesterov
+                                            momentum (faster from zero, not monotone); default 1 (10 for OS-SART) */
     HX_ITER_FBP_WARM_START = 304,      /**< int 0/1, start from an FBP (Hann) image; default 0 */
     HX_ITER_STATISTICAL_WEIGHTS = 305, /**< int 0/1, PWLS weights exp(-b) (1) or uniform (0); default 1 */
     HX_ITER_PROJECTOR = 306,           /**< int, an hx_projector; default HX_PROJECTOR_JOSEPH */

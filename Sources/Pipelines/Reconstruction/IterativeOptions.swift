@@ -7,8 +7,8 @@ public struct IterativeOptions: Sendable, Equatable {
     public var nonNegative = true
     /// SIRT relaxation λ in (0, 2). Default 1.
     public var relaxation = 1.0
-    /// Ordered subsets of views (OS-SART); 1 is plain SIRT. Subset s holds views s, s+S, s+2S, …
-    /// Default 1. CGLS ignores it.
+    /// Ordered subsets of views: OS-SART for SIRT, OS-SQS with Nesterov momentum for PWLS; 1 is the plain
+    /// method. Subset s holds views s, s+S, s+2S, … Default 1. CGLS ignores it.
     public var subsets = 1
     /// Worker threads; 0 means one per core.
     public var threads = 0
