@@ -1,0 +1,101 @@
+import Foundation
+
+/// Why radiomics could not be computed.
+public enum RadiomicsError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Bad input: sizes, an empty ROI, non-finite intensities, an unreadable file.
+    case invalid(String)
+
+    /// Human-readable message.
+    public var description: String { switch self { case .invalid(let m): return m } }
+}
+
+/// A region of interest on a regular 3D grid, the input of radiomics: intensities `[z][y][x]` (x
+/// fastest), the voxel spacing in mm and the ROI mask.
+public struct RadiomicsImage: Sendable {
+    /// Grid size (x, y, z) and voxel spacing (mm).
+    public let nx: Int, ny: Int, nz: Int
+    public let spacing: SIMD3<Double>
+    /// Intensities and ROI membership, `nx * ny * nz` each.
+    public let values: [Double]
+    public let mask: [Bool]
+
+    /// Checks and stores an image and its mask.
+    /// - Throws: `RadiomicsError.invalid` for non-positive sizes or spacing, a size mismatch, an empty ROI
+    ///   or a non-finite intensity inside the ROI.
+    public init(nx: Int, ny: Int, nz: Int, spacing: SIMD3<Double>, values: [Double], mask: [Bool]) throws {
+        guard nx >= 1, ny >= 1, nz >= 1, nx <= 1 << 16, ny <= 1 << 16, nz <= 1 << 16 else {
+            throw RadiomicsError.invalid("grid sizes must be 1...65536, got \(nx) x \(ny) x \(nz)")
+        }
+        guard spacing.x > 0, spacing.y > 0, spacing.z > 0, spacing.x.isFinite, spacing.y.isFinite, spacing.z.isFinite else {
+            throw RadiomicsError.invalid("voxel spacing must be positive and finite, got \(spacing)")
+        }
+        let count = nx * ny * nz
+        guard values.count == count, mask.count == count else {
+            throw RadiomicsError.invalid("image holds \(values.count) and mask \(mask.count) voxels; the grid has \(count)")
+        }
+        guard mask.contains(true) else { throw RadiomicsError.invalid("the ROI mask is empty") }
+        for v in values.indices where mask[v] && !values[v].isFinite {
+            throw RadiomicsError.invalid("intensity at voxel \(v) inside the ROI is not finite")
+        }
+        (self.nx, self.ny, self.nz, self.spacing, self.values, self.mask) = (nx, ny, nz, spacing, values, mask)
+    }
+
+    /// Intensities of the ROI voxels, in voxel order.
+    public var roiValues: [Double] { values.indices.filter { mask[$0] }.map { values[$0] } }
+
+    /// Reads the raw + JSON form of `../shared/conformance/ibsi`: a descriptor with `shape_xyz`,
+    /// `spacing_mm_xyz`, `image_raw` (+ `image_raw_dtype` int16 | float32) and `mask_raw` (uint8), the raw
+    /// files next to it, x fastest.
+    /// - Throws: `RadiomicsError.invalid` naming the file and the problem.
+    public static func loadRaw(descriptor path: String) throws -> RadiomicsImage {
+        guard let data = FileManager.default.contents(atPath: path),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw RadiomicsError.invalid("cannot read the descriptor \(path)")
+        }
+        guard let shape = json["shape_xyz"] as? [Int], shape.count == 3, shape.allSatisfy({ $0 >= 1 && $0 <= 1 << 16 }),
+              let spacing = json["spacing_mm_xyz"] as? [Double], spacing.count == 3,
+              let imageName = json["image_raw"] as? String, let maskName = json["mask_raw"] as? String else {
+            throw RadiomicsError.invalid("\(path): needs shape_xyz, spacing_mm_xyz, image_raw and mask_raw")
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        let count = shape[0] * shape[1] * shape[2]
+        let dtype = (json["image_raw_dtype"] as? String) ?? "int16"
+        let width = dtype.hasPrefix("int16") ? 2 : dtype.hasPrefix("float32") ? 4 : 0
+        guard width > 0 else { throw RadiomicsError.invalid("\(path): image_raw_dtype must be int16 or float32, got \(dtype)") }
+        func read(_ name: String, bytes: Int) throws -> Data {
+            let file = (dir as NSString).appendingPathComponent(name)
+            guard let d = FileManager.default.contents(atPath: file) else { throw RadiomicsError.invalid("cannot read \(file)") }
+            guard d.count == bytes else { throw RadiomicsError.invalid("\(file) holds \(d.count) bytes, expected \(bytes)") }
+            return d
+        }
+        let image = try read(imageName, bytes: count * width), maskData = try read(maskName, bytes: count)
+        let values: [Double] = image.withUnsafeBytes { raw in
+            (0..<count).map { i in
+                width == 2 ? Double(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
+                           : Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))
+            }
+        }
+        return try RadiomicsImage(nx: shape[0], ny: shape[1], nz: shape[2], spacing: SIMD3(spacing[0], spacing[1], spacing[2]),
+                                  values: values, mask: maskData.map { $0 != 0 })
+    }
+}
+
+/// One computed feature: its IBSI tag (`cm.joint.max`) and code (`GYBY`), the aggregation
+/// ("3D, merged"; empty for families without), and the value (NaN where IBSI defines none).
+public struct RadiomicsFeature: Sendable, Equatable {
+    public let tag: String, code: String, aggregation: String
+    public let value: Double
+
+    /// A feature row.
+    public init(tag: String, code: String, aggregation: String = "", value: Double) {
+        (self.tag, self.code, self.aggregation, self.value) = (tag, code, aggregation, value)
+    }
+}
+
+/// A family's feature names in output order: `(tag, IBSI code)`.
+typealias FeatureNames = [(tag: String, code: String)]
+
+/// Rows for `values` (in the order of `names`) under one aggregation label.
+func rows(_ names: FeatureNames, _ values: [Double], aggregation: String = "") -> [RadiomicsFeature] {
+    zip(names, values).map { RadiomicsFeature(tag: $0.tag, code: $0.code, aggregation: aggregation, value: $1) }
+}

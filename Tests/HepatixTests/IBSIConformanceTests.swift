@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import Hepatix
+
+/// IBSI 1 conformance as data: every digital-phantom row of the reference table
+/// (`Tests/Fixtures/ibsi/ibsi1_reference_values.csv`, a copy of `../shared/conformance/ibsi`) is
+/// compared under the IBSI rule (round to 3 significant digits, pass within the tolerance). Rows not
+/// computed or not matching must be on the allow-list (`allowed_deviations.csv`: tag, aggregation,
+/// reason), which may only shrink; an allow-listed row that now passes fails the test too, so the
+/// list cannot go stale.
+struct IBSIConformanceTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/ibsi").path
+
+    /// Reference rows: (tag, aggregation, value, tolerance).
+    static func reference(dataSet: String, configuration: String) throws -> [(String, String, Double, Double)] {
+        let text = try String(contentsOfFile: fixtures + "/ibsi1_reference_values.csv", encoding: .utf8)
+        var out: [(String, String, Double, Double)] = []
+        for line in text.split(whereSeparator: \.isNewline).dropFirst() {
+            let f = csvFields(String(line))
+            guard f.count >= 10, f[5] == dataSet, f[6] == configuration, let v = Double(f[8]), let t = Double(f[9]) else { continue }
+            out.append((f[4], f[7], v, t))
+        }
+        return out
+    }
+
+    /// Splits one CSV line, honouring double quotes.
+    static func csvFields(_ line: String) -> [String] {
+        var fields: [String] = [], current = "", quoted = false
+        for c in line {
+            if c == "\"" { quoted.toggle() } else if c == "," && !quoted { fields.append(current); current = "" } else { current.append(c) }
+        }
+        fields.append(current)
+        return fields
+    }
+
+    /// IBSI's check: the value rounded to 3 significant digits lies within the tolerance.
+    static func passes(_ value: Double, reference: Double, tolerance: Double) -> Bool {
+        guard value.isFinite else { return false }
+        guard value != 0 else { return abs(reference) <= tolerance }
+        let scale = pow(10, 2 - floor(log10(abs(value))))
+        let rounded = (value * scale).rounded() / scale
+        return abs(rounded - reference) <= tolerance + 1e-12 * abs(reference)
+    }
+
+    static func allowList() throws -> [String: String] {
+        let text = try String(contentsOfFile: fixtures + "/allowed_deviations.csv", encoding: .utf8)
+        var out: [String: String] = [:]
+        for line in text.split(whereSeparator: \.isNewline).dropFirst() where !line.hasPrefix("#") {
+            let f = csvFields(String(line))
+            if f.count >= 3 { out[f[0] + "|" + f[1]] = f[2] }
+        }
+        return out
+    }
+
+    @Test func digitalPhantom() throws {
+        let image = try RadiomicsImage.loadRaw(descriptor: Self.fixtures + "/digital_phantom/digital_phantom.json")
+        #expect(image.mask.filter { $0 }.count == 74)
+        let features = try RadiomicsExtractor(discretisation: .none).features(image)
+        var computed: [String: Double] = [:]
+        for f in features { computed[f.tag + "|" + f.aggregation] = f.value }
+        let allowed = try Self.allowList()
+        var passed = 0, failures: [String] = [], stale: [String] = []
+        let reference = try Self.reference(dataSet: "digital_phantom", configuration: "phantom")
+        for (tag, aggregation, value, tolerance) in reference {
+            let key = tag + "|" + aggregation
+            let ok = computed[key].map { Self.passes($0, reference: value, tolerance: tolerance) } ?? false
+            if ok { passed += 1 }
+            if ok && allowed[key] != nil { stale.append(key) }
+            if !ok && allowed[key] == nil { failures.append("\(key): \(computed[key].map { "\($0)" } ?? "missing") vs \(value) ± \(tolerance)") }
+        }
+        print("IBSI digital phantom: \(passed) of \(reference.count) reference rows pass; \(allowed.count) allow-listed")
+        #expect(reference.count == 482)
+        #expect(failures.isEmpty, "not allow-listed: \(failures.joined(separator: "; "))")
+        #expect(stale.isEmpty, "allow-listed but passing (remove from the list): \(stale.joined(separator: ", "))")
+    }
+}
