@@ -12,14 +12,14 @@ struct IBSIConformanceTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/ibsi").path
 
-    /// Reference rows: (tag, aggregation, value, tolerance).
-    static func reference(dataSet: String, configuration: String) throws -> [(String, String, Double, Double)] {
+    /// Reference rows: (tag, aggregation, value, tolerance, IBSI code).
+    static func reference(dataSet: String, configuration: String) throws -> [(String, String, Double, Double, String)] {
         let text = try String(contentsOfFile: fixtures + "/ibsi1_reference_values.csv", encoding: .utf8)
-        var out: [(String, String, Double, Double)] = []
+        var out: [(String, String, Double, Double, String)] = []
         for line in text.split(whereSeparator: \.isNewline).dropFirst() {
             let f = csvFields(String(line))
             guard f.count >= 10, f[5] == dataSet, f[6] == configuration, let v = Double(f[8]), let t = Double(f[9]) else { continue }
-            out.append((f[4], f[7], v, t))
+            out.append((f[4], f[7], v, t, f[3]))
         }
         return out
     }
@@ -57,13 +57,17 @@ struct IBSIConformanceTests {
         let image = try RadiomicsImage.loadRaw(descriptor: Self.fixtures + "/digital_phantom/digital_phantom.json")
         #expect(image.mask.filter { $0 }.count == 74)
         let features = try RadiomicsExtractor(discretisation: .none).features(image)
-        var computed: [String: Double] = [:]
-        for f in features { computed[f.tag + "|" + f.aggregation] = f.value }
+        var computed: [String: Double] = [:], codes: [String: String] = [:]
+        for f in features {
+            computed[f.tag + "|" + f.aggregation] = f.value
+            codes[f.tag] = f.code
+        }
         let allowed = try Self.allowList()
         var passed = 0, failures: [String] = [], stale: [String] = []
         let reference = try Self.reference(dataSet: "digital_phantom", configuration: "phantom")
-        for (tag, aggregation, value, tolerance) in reference {
+        for (tag, aggregation, value, tolerance, code) in reference {
             let key = tag + "|" + aggregation
+            #expect(codes[tag] == code, "\(tag) carries code \(codes[tag] ?? "none"), IBSI says \(code)")
             let ok = computed[key].map { Self.passes($0, reference: value, tolerance: tolerance) } ?? false
             if ok { passed += 1 }
             if ok && allowed[key] != nil { stale.append(key) }

@@ -53,7 +53,8 @@ public struct RadiomicsExtractor: Sendable {
         var grid = [Int32](repeating: 0, count: image.values.count)
         for (k, v) in roi.enumerated() { grid[v] = Int32(levels[k]) }
         let texture = TextureGrid(nx: image.nx, ny: image.ny, nz: image.nz, levels: grid, levelCount: count)
-        var out = LocalIntensityFeatures.features(image)
+        var out = MorphologyFeatures.features(image)
+        out += LocalIntensityFeatures.features(image)
         out += IntensityFeatures.statistics(values)
         out += IntensityFeatures.histogram(levels, levelCount: count)
         out += IntensityFeatures.volumeHistogram(levels.map(Double.init))

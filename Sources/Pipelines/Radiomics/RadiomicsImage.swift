@@ -95,7 +95,9 @@ public struct RadiomicsFeature: Sendable, Equatable {
 /// A family's feature names in output order: `(tag, IBSI code)`.
 typealias FeatureNames = [(tag: String, code: String)]
 
-/// Rows for `values` (in the order of `names`) under one aggregation label.
+/// Rows for `values` (in the order of `names`) under one aggregation label; NaN for every name when
+/// there are no values (an aggregation with no matrix, e.g. no neighbour pairs in a one-voxel ROI).
 func rows(_ names: FeatureNames, _ values: [Double], aggregation: String = "") -> [RadiomicsFeature] {
-    zip(names, values).map { RadiomicsFeature(tag: $0.tag, code: $0.code, aggregation: aggregation, value: $1) }
+    let filled = values.isEmpty ? [Double](repeating: .nan, count: names.count) : values
+    return zip(names, filled).map { RadiomicsFeature(tag: $0.tag, code: $0.code, aggregation: aggregation, value: $1) }
 }

@@ -1,0 +1,105 @@
+import Foundation
+
+/// IBSI morphological features (HCUG) from the marching-cubes mesh (`SurfaceMesh`), the ROI voxel
+/// positions (PCA with the sample covariance), the mesh's convex hull and the intensities.
+enum MorphologyFeatures {
+    static let names: FeatureNames = [
+        ("morph.vol", "RNU0"), ("morph.approx.vol", "YEKZ"), ("morph.area", "C0JK"), ("morph.av", "2PR5"),
+        ("morph.comp.1", "SKGS"), ("morph.comp.2", "BQWJ"), ("morph.sph.dispr", "KRCK"), ("morph.sphericity", "QCFX"),
+        ("morph.asphericity", "25C7"), ("morph.com", "KLMA"), ("morph.diam", "L0JK"), ("morph.pca.major", "TDIC"),
+        ("morph.pca.minor", "P9VJ"), ("morph.pca.least", "7J51"), ("morph.pca.elongation", "Q3CK"), ("morph.pca.flatness", "N17B"),
+        ("morph.v.dens.aabb", "PBX1"), ("morph.a.dens.aabb", "R59B"), ("morph.v.dens.aee", "6BDE"), ("morph.a.dens.aee", "RDD2"),
+        ("morph.v.dens.conv.hull", "R3ER"), ("morph.a.dens.conv.hull", "7T7F"), ("morph.integ.int", "99N0"), ("morph.moran.i", "N365"), ("morph.geary.c", "NPT7"),
+    ]
+
+    static func features(_ image: RadiomicsImage) -> [RadiomicsFeature] {
+        let mesh = SurfaceMesh(mask: image.mask, nx: image.nx, ny: image.ny, nz: image.nz, spacing: image.spacing)
+        let v = mesh.volume, a = mesh.area
+        let roi = image.values.indices.filter { image.mask[$0] }
+        let positions = roi.map { i in
+            SIMD3<Double>(Double(i % image.nx), Double((i / image.nx) % image.ny), Double(i / (image.nx * image.ny))) * image.spacing
+        }
+        let intensities = roi.map { image.values[$0] }
+        let n = Double(roi.count)
+        let centre = positions.reduce(.zero, +) / n
+        let weighted = zip(positions, intensities).reduce(SIMD3<Double>.zero) { $0 + $1.0 * $1.1 } / intensities.reduce(0, +)
+        let hull = ConvexHull(mesh.halfVoxelVertices)
+        let (hullVolume, hullArea) = hull.measures(mesh.vertices)
+        // The largest distance between mesh vertices is reached between hull vertices.
+        let extreme = Array(Set(hull.faces.flatMap { [$0.0, $0.1, $0.2] })).sorted().map { mesh.vertices[$0] }
+        var diameter = 0.0
+        for i in extreme.indices { for j in (i + 1)..<extreme.count { diameter = max(diameter, length(extreme[i] - extreme[j])) } }
+        let l = eigenvaluesDescending(covariance(positions, centre))
+        let (lo, hi) = (mesh.vertices.reduce(mesh.vertices[0]) { pointwiseMin($0, $1) }, mesh.vertices.reduce(mesh.vertices[0]) { pointwiseMax($0, $1) })
+        let box = hi - lo
+        let (ea, eb, ec) = (2 * l.0.squareRoot(), 2 * l.1.squareRoot(), 2 * l.2.squareRoot())
+        let mean = intensities.reduce(0, +) / n
+        let (moran, geary) = autocorrelation(positions, intensities, mean)
+        let sphere = pow(36 * Double.pi * v * v, 1.0 / 3)
+        return rows(names, [
+            v, n * image.spacing.x * image.spacing.y * image.spacing.z, a, a / v, v / (Double.pi.squareRoot() * pow(a, 1.5)),
+            36 * Double.pi * v * v / (a * a * a), a / sphere, sphere / a, a / sphere - 1, length(centre - weighted), diameter,
+            4 * l.0.squareRoot(), 4 * l.1.squareRoot(), 4 * l.2.squareRoot(), (l.1 / l.0).squareRoot(), (l.2 / l.0).squareRoot(),
+            v / (box.x * box.y * box.z), a / (2 * (box.x * box.y + box.y * box.z + box.z * box.x)),
+            v / (4 * Double.pi / 3 * ea * eb * ec), a / ellipsoidArea(ea, eb, ec), v / hullVolume, a / hullArea, v * mean, moran, geary,
+        ])
+    }
+
+    /// Sample covariance (N - 1) of `points` about `centre`, as (xx, yy, zz, xy, xz, yz).
+    static func covariance(_ points: [SIMD3<Double>], _ centre: SIMD3<Double>) -> [Double] {
+        var c = [Double](repeating: 0, count: 6)
+        for p in points {
+            let d = p - centre
+            c[0] += d.x * d.x; c[1] += d.y * d.y; c[2] += d.z * d.z; c[3] += d.x * d.y; c[4] += d.x * d.z; c[5] += d.y * d.z
+        }
+        return c.map { $0 / Double(max(points.count - 1, 1)) }
+    }
+
+    /// Eigenvalues of a symmetric 3x3 matrix (trigonometric closed form), largest first.
+    static func eigenvaluesDescending(_ m: [Double]) -> (Double, Double, Double) {
+        let (a, b, c, d, e, f) = (m[0], m[1], m[2], m[3], m[4], m[5])
+        let p1 = d * d + e * e + f * f
+        guard p1 > 0 else { let s = [a, b, c].sorted(by: >); return (s[0], s[1], s[2]) }
+        let q = (a + b + c) / 3
+        let p2 = (a - q) * (a - q) + (b - q) * (b - q) + (c - q) * (c - q) + 2 * p1
+        let p = (p2 / 6).squareRoot()
+        let (ba, bb, bc, bd, be, bf) = ((a - q) / p, (b - q) / p, (c - q) / p, d / p, e / p, f / p)
+        let det = ba * (bb * bc - bf * bf) - bd * (bd * bc - bf * be) + be * (bd * bf - bb * be)
+        let phi = acos(min(1, max(-1, det / 2))) / 3
+        let e1 = q + 2 * p * cos(phi), e3 = q + 2 * p * cos(phi + 2 * Double.pi / 3)
+        return (e1, 3 * q - e1 - e3, e3)
+    }
+
+    /// Surface area of an ellipsoid with semi-axes a >= b >= c (IBSI's Legendre series, 20 terms).
+    static func ellipsoidArea(_ a: Double, _ b: Double, _ c: Double) -> Double {
+        let alpha = (1 - b * b / (a * a)).squareRoot(), beta = (1 - c * c / (a * a)).squareRoot()
+        guard alpha * beta > 0 else { return 4 * Double.pi * a * a }
+        let x = (alpha * alpha + beta * beta) / (2 * alpha * beta)
+        var (p0, p1) = (1.0, x), sum = 0.0
+        for nu in 0...20 {
+            let pn: Double
+            if nu == 0 { pn = p0 } else if nu == 1 { pn = p1 } else {
+                pn = ((2 * Double(nu) - 1) * x * p1 - (Double(nu) - 1) * p0) / Double(nu)
+                (p0, p1) = (p1, pn)
+            }
+            sum += pow(alpha * beta, Double(nu)) / (1 - 4 * Double(nu * nu)) * pn
+        }
+        return 4 * Double.pi * a * b * sum
+    }
+
+    /// Moran's I and Geary's C with inverse-distance weights over every pair of ROI voxels.
+    static func autocorrelation(_ p: [SIMD3<Double>], _ x: [Double], _ mean: Double) -> (Double, Double) {
+        var w = 0.0, moran = 0.0, geary = 0.0
+        for i in p.indices {
+            for j in p.indices where j != i {
+                let wij = 1 / length(p[i] - p[j])
+                w += wij
+                moran += wij * (x[i] - mean) * (x[j] - mean)
+                geary += wij * (x[i] - x[j]) * (x[j] - x[i]) * -1
+            }
+        }
+        let s = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }, n = Double(x.count)
+        guard s > 0 else { return (Double.nan, Double.nan) }
+        return (n / w * moran / s, (n - 1) * geary / (2 * w * s))
+    }
+}
