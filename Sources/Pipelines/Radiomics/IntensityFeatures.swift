@@ -79,9 +79,9 @@ enum IntensityFeatures {
     /// Intensity-volume histogram of discretised intensities `values` (taken as the IVH intensities),
     /// over the ROI's range: V10/V90 the volume fractions at 10 % / 90 % of the intensity range, I10/I90
     /// the lowest intensities whose volume fraction is at most 10 % / 90 %.
-    static func volumeHistogram(_ values: [Double], step: Double = 1) -> [RadiomicsFeature] {
+    static func volumeHistogram(_ values: [Double], step: Double = 1, range: ClosedRange<Double>? = nil) -> [RadiomicsFeature] {
         let x = values.sorted()
-        let (lo, hi) = (x.first!, x.last!), n = Double(x.count)
+        let (lo, hi) = range.map { ($0.lowerBound, $0.upperBound) } ?? (x.first!, x.last!), n = Double(x.count)
         func fraction(atLeast i: Double) -> Double { Double(x.count - lowerBound(x, i)) / n }
         func volume(at f: Double) -> Double { fraction(atLeast: lo + f * (hi - lo)) }
         func intensity(at f: Double) -> Double {

@@ -12,17 +12,20 @@ enum MorphologyFeatures {
         ("morph.v.dens.conv.hull", "R3ER"), ("morph.a.dens.conv.hull", "7T7F"), ("morph.integ.int", "99N0"), ("morph.moran.i", "N365"), ("morph.geary.c", "NPT7"),
     ]
 
-    static func features(_ image: RadiomicsImage) -> [RadiomicsFeature] {
+    /// Shape from `image`'s (morphological) mask; intensity-weighted features from `intensity`'s mask.
+    static func features(_ image: RadiomicsImage, intensity: RadiomicsImage) -> [RadiomicsFeature] {
         let mesh = SurfaceMesh(mask: image.mask, nx: image.nx, ny: image.ny, nz: image.nz, spacing: image.spacing)
         let v = mesh.volume, a = mesh.area
-        let roi = image.values.indices.filter { image.mask[$0] }
-        let positions = roi.map { i in
+        func position(_ i: Int) -> SIMD3<Double> {
             SIMD3<Double>(Double(i % image.nx), Double((i / image.nx) % image.ny), Double(i / (image.nx * image.ny))) * image.spacing
         }
+        let positions = image.values.indices.filter { image.mask[$0] }.map(position)
+        let roi = intensity.values.indices.filter { intensity.mask[$0] }
+        let intensityPositions = roi.map(position)
         let intensities = roi.map { image.values[$0] }
-        let n = Double(roi.count)
+        let n = Double(positions.count)
         let centre = positions.reduce(.zero, +) / n
-        let weighted = zip(positions, intensities).reduce(SIMD3<Double>.zero) { $0 + $1.0 * $1.1 } / intensities.reduce(0, +)
+        let weighted = zip(intensityPositions, intensities).reduce(SIMD3<Double>.zero) { $0 + $1.0 * $1.1 } / intensities.reduce(0, +)
         let hull = ConvexHull(mesh.halfVoxelVertices)
         let (hullVolume, hullArea) = hull.measures(mesh.vertices)
         // The largest distance between mesh vertices is reached between hull vertices.
@@ -33,8 +36,8 @@ enum MorphologyFeatures {
         let (lo, hi) = (mesh.vertices.reduce(mesh.vertices[0]) { pointwiseMin($0, $1) }, mesh.vertices.reduce(mesh.vertices[0]) { pointwiseMax($0, $1) })
         let box = hi - lo
         let (ea, eb, ec) = (2 * l.0.squareRoot(), 2 * l.1.squareRoot(), 2 * l.2.squareRoot())
-        let mean = intensities.reduce(0, +) / n
-        let (moran, geary) = autocorrelation(positions, intensities, mean)
+        let mean = intensities.reduce(0, +) / Double(intensities.count)
+        let (moran, geary) = intensities.count <= 20_000 ? autocorrelation(intensityPositions, intensities, mean) : (Double.nan, Double.nan)
         let sphere = pow(36 * Double.pi * v * v, 1.0 / 3)
         return rows(names, [
             v, n * image.spacing.x * image.spacing.y * image.spacing.z, a, a / v, v / (Double.pi.squareRoot() * pow(a, 1.5)),

@@ -8,16 +8,62 @@ public enum Discretisation: Sendable, Equatable {
     case fixedBinSize(width: Double, lowerBound: Double)
 }
 
-/// Computes IBSI features of a `RadiomicsImage`. Families done: local intensity, intensity statistics,
-/// intensity histogram, intensity-volume histogram, GLCM, GLRLM, GLSZM, GLDZM, NGTDM, NGLDM (all
-/// aggregations). Not yet: morphology (mesh), and the preprocessing of configurations A-E
-/// (interpolation, re-segmentation).
-public struct RadiomicsExtractor: Sendable {
-    /// The grey-level discretisation.
-    public var discretisation: Discretisation
+/// How the intensity-volume histogram reads intensities.
+public enum VolumeHistogramBinning: Sendable, Equatable {
+    /// The texture discretisation's grey levels, step 1 (IBSI's digital phantom).
+    case textureLevels
+    /// The intensities themselves, in steps of `step` (discrete data such as integer HU).
+    case intensities(step: Double)
+    /// Fixed bin size `width` from the re-segmentation range's lower bound (ROI minimum without one).
+    case fixedBinSize(Double)
+    /// `n` bins over the ROI's range.
+    case fixedBinNumber(Int)
+}
 
-    /// An extractor with `discretisation`.
+/// IBSI processing settings (one of configurations A-E, or the digital phantom's).
+public struct RadiomicsSettings: Sendable, Equatable {
+    /// Grey levels for the texture and intensity-histogram families.
+    public var discretisation: Discretisation
+    /// Intensity-volume histogram binning. Default `.textureLevels`.
+    public var volumeHistogram = VolumeHistogramBinning.textureLevels
+    /// Re-segmentation: keep ROI voxels with intensities in this range (nil: no range).
+    public var range: ClosedRange<Double>? = nil
+    /// Re-segmentation: keep ROI voxels within this many standard deviations of the ROI mean (nil: off).
+    /// Combined with `range` as the intersection.
+    public var outlierSigma: Double? = nil
+
+    /// Settings with `discretisation` and nothing else.
     public init(discretisation: Discretisation) { self.discretisation = discretisation }
+}
+
+/// Computes IBSI features of a `RadiomicsImage`: morphology, local intensity, intensity statistics,
+/// intensity histogram, intensity-volume histogram, GLCM, GLRLM (six aggregations), GLSZM, GLDZM,
+/// NGTDM, NGLDM (2D / 2.5D / 3D). The image's mask is the morphological mask; re-segmentation derives
+/// the intensity mask from it. Not yet: interpolation to isotropic grids (configurations B-E).
+public struct RadiomicsExtractor: Sendable {
+    /// The processing settings.
+    public var settings: RadiomicsSettings
+    /// Shorthand for `settings.discretisation`.
+    public var discretisation: Discretisation { settings.discretisation }
+
+    /// An extractor with `discretisation` and no re-segmentation.
+    public init(discretisation: Discretisation) { settings = RadiomicsSettings(discretisation: discretisation) }
+
+    /// An extractor with full settings.
+    public init(settings: RadiomicsSettings) { self.settings = settings }
+
+    /// The intensity mask: the ROI after re-segmentation by range and outliers.
+    func intensityMask(_ image: RadiomicsImage) throws -> [Bool] {
+        var mask = image.mask
+        if let r = settings.range { for v in mask.indices where mask[v] && !r.contains(image.values[v]) { mask[v] = false } }
+        if let k = settings.outlierSigma {
+            let x = image.roiValues, n = Double(x.count)
+            let mean = x.reduce(0, +) / n, sd = (x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+            for v in mask.indices where mask[v] && abs(image.values[v] - mean) > k * sd { mask[v] = false }
+        }
+        guard mask.contains(true) else { throw RadiomicsError.invalid("re-segmentation left no ROI voxel") }
+        return mask
+    }
 
     /// Grey levels of the ROI voxels (in voxel order) and the level count.
     /// - Throws: `RadiomicsError.invalid` for bad bin settings or, with `.none`, non-integer or < 1 values.
@@ -31,7 +77,7 @@ public struct RadiomicsExtractor: Sendable {
             return (l, l.max()!)
         case .fixedBinNumber(let n):
             guard n >= 1 && n <= 1 << 16 else { throw RadiomicsError.invalid("bin number must be 1...65536, got \(n)") }
-            let (lo, hi) = (values.min()!, values.max()!)
+            let (lo, hi) = (values.min()!, values.max()!)   // IBSI: the intensity mask's range
             guard hi > lo else { return (values.map { _ in 1 }, 1) }
             return (values.map { min(n, Int((Double(n) * ($0 - lo) / (hi - lo)).rounded(.down)) + 1) }, n)
         case .fixedBinSize(let width, let lower):
@@ -45,23 +91,44 @@ public struct RadiomicsExtractor: Sendable {
     }
 
     /// Every implemented feature of `image`.
-    /// - Throws: `RadiomicsError.invalid` for bad settings.
+    /// - Throws: `RadiomicsError.invalid` for bad settings or an ROI that re-segmentation empties.
     public func features(_ image: RadiomicsImage) throws -> [RadiomicsFeature] {
-        let roi = image.values.indices.filter { image.mask[$0] }
+        let intensity = try intensityMask(image)
+        let roi = image.values.indices.filter { intensity[$0] }
         let values = roi.map { image.values[$0] }
         let (levels, count) = try self.levels(values)
         var grid = [Int32](repeating: 0, count: image.values.count)
         for (k, v) in roi.enumerated() { grid[v] = Int32(levels[k]) }
-        let texture = TextureGrid(nx: image.nx, ny: image.ny, nz: image.nz, levels: grid, levelCount: count)
-        var out = MorphologyFeatures.features(image)
-        out += LocalIntensityFeatures.features(image)
+        let texture = TextureGrid(nx: image.nx, ny: image.ny, nz: image.nz, levels: grid, levelCount: count, morphological: image.mask)
+        let masked = try RadiomicsImage(nx: image.nx, ny: image.ny, nz: image.nz, spacing: image.spacing, values: image.values, mask: intensity)
+        var out = MorphologyFeatures.features(image, intensity: masked)
+        out += LocalIntensityFeatures.features(masked)
         out += IntensityFeatures.statistics(values)
         out += IntensityFeatures.histogram(levels, levelCount: count)
-        out += IntensityFeatures.volumeHistogram(levels.map(Double.init))
+        out += try volumeHistogram(values, levels: levels)
         out += CooccurrenceFeatures.features(texture)
         out += RunLengthFeatures.features(texture)
         out += ZoneFeatures.features(texture)
         out += NeighbourhoodFeatures.features(texture)
         return out
+    }
+
+    /// The IVH of the intensity-mask voxels under `settings.volumeHistogram`; the fractions run over the
+    /// re-segmentation range when there is one, else over the ROI's.
+    func volumeHistogram(_ values: [Double], levels: [Int]) throws -> [RadiomicsFeature] {
+        switch settings.volumeHistogram {
+        case .textureLevels:
+            return IntensityFeatures.volumeHistogram(levels.map(Double.init))
+        case .intensities(let step):
+            return IntensityFeatures.volumeHistogram(values, step: step, range: settings.range)
+        case .fixedBinSize(let width):
+            let lower = settings.range?.lowerBound ?? values.min()!
+            let binned = try RadiomicsExtractor(discretisation: .fixedBinSize(width: width, lowerBound: lower)).levels(values).levels
+            // The IVH intensities are the bin numbers here; IBSI reports bin-centre intensities for I10/I90
+            // (configuration C, not checked yet).
+            return IntensityFeatures.volumeHistogram(binned.map(Double.init))
+        case .fixedBinNumber(let n):
+            return IntensityFeatures.volumeHistogram(try RadiomicsExtractor(discretisation: .fixedBinNumber(n)).levels(values).levels.map(Double.init))
+        }
     }
 }

@@ -4,6 +4,8 @@ struct TextureGrid {
     let nx: Int, ny: Int, nz: Int
     let levels: [Int32]
     let levelCount: Int
+    /// The morphological mask (before re-segmentation): GLDZM measures distances to its edge.
+    let morphological: [Bool]
 
     /// Offsets `(dx, dy, dz)` of the 13 unique 3D directions at Chebyshev distance 1; the first four lie in
     /// the slice (the 2D directions).

@@ -46,14 +46,15 @@ enum ZoneFeatures {
         return (size, dist)
     }
 
-    /// Steps (4-connected in each slice, or 6-connected) from each ROI voxel to the nearest voxel outside
-    /// the ROI or the grid; 1 for voxels on the edge.
+    /// Steps (4-connected in each slice, or 6-connected) from each voxel of the morphological mask to the
+    /// nearest voxel outside it or the grid; 1 for voxels on the edge.
     static func edgeDistances(_ g: TextureGrid, planar: Bool) -> [Int] {
         var d = [Int](repeating: 0, count: g.levels.count)
         var frontier: [SIMD3<Int>] = []
         let steps = [SIMD3(1, 0, 0), SIMD3(-1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, -1, 0)] + (planar ? [] : [SIMD3(0, 0, 1), SIMD3(0, 0, -1)])
-        for z in 0..<g.nz { for y in 0..<g.ny { for x in 0..<g.nx where g.levels[g.index(x, y, z)] > 0 {
-            if steps.contains(where: { g.level(x + $0.x, y + $0.y, z + $0.z) == 0 }) {
+        func inROI(_ x: Int, _ y: Int, _ z: Int) -> Bool { g.inside(x, y, z) && g.morphological[g.index(x, y, z)] }
+        for z in 0..<g.nz { for y in 0..<g.ny { for x in 0..<g.nx where g.morphological[g.index(x, y, z)] {
+            if steps.contains(where: { !inROI(x + $0.x, y + $0.y, z + $0.z) }) {
                 d[g.index(x, y, z)] = 1
                 frontier.append(SIMD3(x, y, z))
             }
@@ -65,7 +66,7 @@ enum ZoneFeatures {
             for v in frontier {
                 for s in steps {
                     let w = v &+ s
-                    guard g.level(w.x, w.y, w.z) > 0, d[g.index(w.x, w.y, w.z)] == 0 else { continue }
+                    guard inROI(w.x, w.y, w.z), d[g.index(w.x, w.y, w.z)] == 0 else { continue }
                     d[g.index(w.x, w.y, w.z)] = distance
                     next.append(w)
                 }
