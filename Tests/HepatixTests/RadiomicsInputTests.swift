@@ -36,4 +36,16 @@ struct RadiomicsInputTests {
         let a = try extractor.features(image), b = try extractor.features(image)
         #expect(a.map(\.value.bitPattern) == b.map(\.value.bitPattern))
     }
+
+    /// The O(N log N) Moran's I / Geary's C equal the O(N²) pair sums (double-precision FFT rounding:
+    /// agreement to 1e-9 relative; any indexing or padding error shows at 1e-2 or worse).
+    @Test func autocorrelationByFFTMatchesPairSums() throws {
+        let image = try Self.cube(7, mask: { ($0 * 31) % 5 != 0 }, value: { Double(($0 * 17) % 11) - 3 })
+        let roi = image.values.indices.filter { image.mask[$0] }
+        let positions = roi.map { i in SIMD3<Double>(Double(i % 7), Double((i / 7) % 7), Double(i / 49)) * image.spacing }
+        let x = roi.map { image.values[$0] }, mean = x.reduce(0, +) / Double(x.count)
+        let direct = MorphologyFeatures.autocorrelation(positions, x, mean)
+        let fft = try MorphologyFeatures.autocorrelationByFFT(image, mean: mean)
+        #expect(abs(fft.0 - direct.0) <= 1e-9 * abs(direct.0) && abs(fft.1 - direct.1) <= 1e-9 * abs(direct.1), "\(fft) vs \(direct)")
+    }
 }
