@@ -30,11 +30,16 @@ struct RadiomicsInputTests {
         #expect(features.first { $0.tag == "cm.joint.max" && $0.aggregation == "3D, merged" }!.value.isNaN)
     }
 
-    @Test func repeatedRunsGiveTheSameBits() throws {
+    /// Same bits for 1, 2 and 8 threads and across runs (every family is computed whole by one worker).
+    @Test func sameBitsWhateverTheThreadCount() throws {
         let image = try Self.cube(9, mask: { $0 % 7 != 0 }, value: { Double(($0 * 37) % 23) })
-        let extractor = RadiomicsExtractor(discretisation: .fixedBinNumber(6))
-        let a = try extractor.features(image), b = try extractor.features(image)
-        #expect(a.map(\.value.bitPattern) == b.map(\.value.bitPattern))
+        var settings = RadiomicsSettings(discretisation: .fixedBinNumber(6))
+        var runs: [[UInt64]] = []
+        for threads in [1, 2, 8, 8] {
+            settings.threads = threads
+            runs.append(try RadiomicsExtractor(settings: settings).features(image).map(\.value.bitPattern))
+        }
+        #expect(runs.allSatisfy { $0 == runs[0] } && runs[0].count == 482)
     }
 
     /// The O(N log N) Moran's I / Geary's C equal the O(N²) pair sums (double-precision FFT rounding:

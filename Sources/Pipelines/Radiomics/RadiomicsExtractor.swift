@@ -1,3 +1,6 @@
+import Foundation
+import HepatixKernels
+
 /// How intensities become grey levels for the texture and histogram families.
 public enum Discretisation: Sendable, Equatable {
     /// The intensities already are grey levels (integers from 1), as in IBSI's digital phantom.
@@ -31,6 +34,9 @@ public struct RadiomicsSettings: Sendable, Equatable {
     /// Re-segmentation: keep ROI voxels within this many standard deviations of the ROI mean (nil: off).
     /// Combined with `range` as the intersection.
     public var outlierSigma: Double? = nil
+    /// Worker threads (feature families run in parallel); 0 means one per core. Results are
+    /// bit-identical for every count.
+    public var threads = 0
 
     /// Settings with `discretisation` and nothing else.
     public init(discretisation: Discretisation) { self.discretisation = discretisation }
@@ -101,16 +107,21 @@ public struct RadiomicsExtractor: Sendable {
         for (k, v) in roi.enumerated() { grid[v] = Int32(levels[k]) }
         let texture = TextureGrid(nx: image.nx, ny: image.ny, nz: image.nz, levels: grid, levelCount: count, morphological: image.mask)
         let masked = try RadiomicsImage(nx: image.nx, ny: image.ny, nz: image.nz, spacing: image.spacing, values: image.values, mask: intensity)
-        var out = MorphologyFeatures.features(image, intensity: masked)
-        out += LocalIntensityFeatures.features(masked)
-        out += IntensityFeatures.statistics(values)
-        out += IntensityFeatures.histogram(levels, levelCount: count)
-        out += try volumeHistogram(values, levels: levels)
-        out += CooccurrenceFeatures.features(texture)
-        out += RunLengthFeatures.features(texture)
-        out += ZoneFeatures.features(texture)
-        out += NeighbourhoodFeatures.features(texture)
-        return out
+        let ivh = try volumeHistogram(values, levels: levels)
+        // Families run as independent work items, each computed whole by one worker and stored in its own
+        // slot, then joined in a fixed order: the bits do not depend on the thread count.
+        let families: [@Sendable () -> [RadiomicsFeature]] = [
+            { MorphologyFeatures.features(image, intensity: masked) },
+            { LocalIntensityFeatures.features(masked) },
+            { IntensityFeatures.statistics(values) + IntensityFeatures.histogram(levels, levelCount: count) + ivh },
+            { CooccurrenceFeatures.features(texture) },
+            { RunLengthFeatures.features(texture) },
+            { ZoneFeatures.features(texture) },
+            { NeighbourhoodFeatures.features(texture) },
+        ]
+        let results = FamilyResults(count: families.count)
+        WorkerPool(threads: settings.threads).forEach(items: families.count) { _, k in results.store(families[k](), at: k) }
+        return results.joined()
     }
 
     /// The IVH of the intensity-mask voxels under `settings.volumeHistogram`; the fractions run over the
@@ -131,4 +142,16 @@ public struct RadiomicsExtractor: Sendable {
             return IntensityFeatures.volumeHistogram(try RadiomicsExtractor(discretisation: .fixedBinNumber(n)).levels(values).levels.map(Double.init))
         }
     }
+}
+
+/// One slot per feature family, written by exactly one worker each.
+private final class FamilyResults: @unchecked Sendable {
+    private var slots: [[RadiomicsFeature]]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+
+    func store(_ rows: [RadiomicsFeature], at k: Int) { lock.withLock { slots[k] = rows } }
+
+    func joined() -> [RadiomicsFeature] { lock.withLock { slots.flatMap { $0 } } }
 }
