@@ -12,6 +12,8 @@ usage: hepatix <command> [options]
               measured parallel-beam data (flat/dark, -ln, rotation-centre search); prints the centre
   project     --workload DIR/geometry.json [--projector joseph|joseph-strip|joseph-reference] [--threads N] [--repeat K]
               times one forward and one adjoint projection (one SIRT iteration's work), prints JSON
+  radiomics   --image DESCRIPTOR.json [--config phantom|A] [--format csv|json] [--threads N]
+              IBSI features (raw + JSON input as in ../shared/conformance/ibsi)
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions
 """
@@ -24,6 +26,7 @@ do {
     case "reconstruct": try ReconstructCommand.run(rest)
     case "demo": try DemoCommand.run(rest)
     case "project": try ProjectCommand.run(rest)
+    case "radiomics": try RadiomicsCommand.run(rest)
     case "info": print(BuildInfo.summary)
     case "-h", "--help", "help": print(usage)
     default: throw CLIError("unknown command '\(argv[1])'\n\(usage)")

@@ -13,7 +13,24 @@ struct ConvexHull {
         return u.x * (v.y * w.z - v.z * w.y) - u.y * (v.x * w.z - v.z * w.x) + u.z * (v.x * w.y - v.y * w.x)
     }
 
-    init(_ p: [SIMD3<Int>]) {
+    init(_ all: [SIMD3<Int>]) {
+        // A hull vertex has no point on both sides of it along any line, so only the first and last point
+        // of each x-row can be one: keep those (indices into `all`), a few thousand out of ~1e5 vertices.
+        var ends: [SIMD2<Int>: (Int, Int)] = [:]
+        for (k, q) in all.enumerated() {
+            let row = SIMD2(q.y, q.z)
+            if let (lo, hi) = ends[row] {
+                ends[row] = (all[lo].x <= q.x ? lo : k, all[hi].x >= q.x ? hi : k)
+            } else {
+                ends[row] = (k, k)
+            }
+        }
+        let keep = Array(Set(ends.values.flatMap { [$0.0, $0.1] })).sorted()
+        let hull = ConvexHull(candidates: keep.map { all[$0] })
+        faces = hull.faces.map { (keep[$0.0], keep[$0.1], keep[$0.2]) }
+    }
+
+    private init(candidates p: [SIMD3<Int>]) {
         guard p.count >= 4, let i1 = p.indices.first(where: { p[$0] != p[0] }),
               let i2 = p.indices.first(where: { k in
                   let u = p[i1] &- p[0], v = p[k] &- p[0]
