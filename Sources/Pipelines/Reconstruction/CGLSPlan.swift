@@ -14,11 +14,7 @@ public final class CGLSPlan: @unchecked Sendable {
         guard options.iterations >= 0, options.iterations <= 100_000 else {
             throw ReconstructionError.geometry("CGLS needs 0...100000 iterations")
         }
-        let pool = WorkerPool(threads: options.threads)
-        self.pool = pool
-        projector = try ReconstructionError.wrap {
-            try makeProjector(options.projector, geometry: geometry, grid: grid, maxThreads: pool.threads)
-        }
+        (pool, projector) = try options.poolAndProjector(geometry: geometry, grid: grid)
         self.options = options
     }
 

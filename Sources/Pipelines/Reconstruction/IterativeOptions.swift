@@ -1,3 +1,5 @@
+import HepatixKernels
+
 /// Settings shared by the iterative reconstructions (SIRT, CGLS).
 public struct IterativeOptions: Sendable, Equatable {
     /// Iterations (one forward and one back projection each). Default 50.
@@ -50,3 +52,14 @@ public struct IterativeResult: Sendable {
 /// Called after every iteration with the iteration number (from 1) and the current image (curves,
 /// previews). Runs on the executing thread.
 public typealias IterationObserver = (_ iteration: Int, _ image: [Float]) -> Void
+
+extension IterativeOptions {
+    /// The worker pool of `threads` and the `projector` pair (scratch sized for that pool) a plan
+    /// iterates with.
+    /// - Throws: `ReconstructionError` for a geometry the pair cannot project.
+    func poolAndProjector(geometry: ProjectionGeometry, grid: VolumeGrid) throws -> (WorkerPool, any ProjectorPair) {
+        let pool = WorkerPool(threads: threads)
+        let pair = try ReconstructionError.wrap { try makeProjector(projector, geometry: geometry, grid: grid, maxThreads: pool.threads) }
+        return (pool, pair)
+    }
+}

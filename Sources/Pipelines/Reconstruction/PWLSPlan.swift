@@ -30,11 +30,7 @@ public final class PWLSPlan: @unchecked Sendable {
         guard beta.isFinite, beta >= 0, delta.isFinite, delta > 0, options.iterations >= 0, options.iterations <= 100_000 else {
             throw ReconstructionError.geometry("PWLS needs beta >= 0, delta > 0 and 0...100000 iterations")
         }
-        let pool = WorkerPool(threads: options.threads)
-        self.pool = pool
-        projector = try ReconstructionError.wrap {
-            try makeProjector(options.projector, geometry: geometry, grid: grid, maxThreads: pool.threads)
-        }
+        (pool, projector) = try options.poolAndProjector(geometry: geometry, grid: grid)
         self.options = options
         self.beta = beta
         self.delta = delta

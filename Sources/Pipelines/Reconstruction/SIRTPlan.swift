@@ -21,17 +21,13 @@ public final class SIRTPlan: @unchecked Sendable {
               options.subsets >= 1, options.subsets <= geometry.views.count else {
             throw ReconstructionError.geometry("SIRT needs 0...100000 iterations, a relaxation in (0, 2) and 1...\(geometry.views.count) subsets")
         }
-        let pool = WorkerPool(threads: options.threads)
-        self.pool = pool
-        projector = try ReconstructionError.wrap {
-            try makeProjector(options.projector, geometry: geometry, grid: grid, maxThreads: pool.threads)
-        }
+        let (pool, p) = try options.poolAndProjector(geometry: geometry, grid: grid)
+        (self.pool, projector) = (pool, p)
         self.options = options
         let subsetViews = (0..<options.subsets).map { Array(stride(from: $0, to: geometry.views.count, by: options.subsets)) }
         self.subsetViews = subsetViews
-        let ones = [Float](repeating: 1, count: max(grid.count, projector.projectionCount))
-        var rows = [Float](repeating: 0, count: projector.projectionCount), cols = [Float](repeating: 0, count: grid.count)
-        let p = projector
+        let ones = [Float](repeating: 1, count: max(grid.count, p.projectionCount))
+        var rows = [Float](repeating: 0, count: p.projectionCount), cols = [Float](repeating: 0, count: grid.count)
         ones.withUnsafeBufferPointer { one in
             rows.withUnsafeMutableBufferPointer { p.forward(UnsafeBufferPointer(rebasing: one[0..<grid.count]), into: $0, pool: pool) }
         }
