@@ -320,6 +320,74 @@ void hx_recon_plan_destroy(hx_recon_plan *plan);
 hx_status hx_simulate_low_dose(hx_context *ctx, const float *clean, size_t count, double i0, double sigma,
                                double dose, uint64_t seed, float *out, size_t out_count);
 
+/* ----------------------------------------------------------------------------------------------
+ * Radiomics (IBSI 1 features of an image region)
+ * -------------------------------------------------------------------------------------------- */
+
+/** Radiomics processing settings, set by key. */
+typedef struct hx_radiomics_settings hx_radiomics_settings;
+
+/** Option keys (400s: radiomics; 401-420 integers, 421-440 doubles). */
+typedef enum hx_radiomics_option {
+    HX_RAD_DISCRETISATION = 401, /**< int: 0 none (intensities are integer grey levels from 1), 1 fixed bin
+                                      number, 2 fixed bin size; default 0 */
+    HX_RAD_BIN_COUNT = 402,      /**< int 1..65536, bins for fixed bin number; default 32 */
+    HX_RAD_BIN_WIDTH = 421,      /**< double > 0, bin width for fixed bin size; default 25 */
+    HX_RAD_BIN_LOWER = 422,      /**< double, lower bound of the first fixed-size bin; default: the
+                                      re-segmentation minimum if set, else the ROI minimum */
+    HX_RAD_RANGE_MIN = 423,      /**< double, re-segmentation range minimum; default none */
+    HX_RAD_RANGE_MAX = 424,      /**< double, re-segmentation range maximum; default none */
+    HX_RAD_OUTLIER_SIGMA = 425,  /**< double > 0: drop ROI voxels beyond this many standard deviations
+                                      (intersected with the range); 0 = off (default) */
+    HX_RAD_IVH_STEP = 426        /**< double > 0: intensity-volume histogram on the intensities in this step
+                                      (e.g. 1 for integer HU); 0 = on the grey levels (default) */
+} hx_radiomics_option;
+
+/** Creates settings holding the defaults. */
+hx_status hx_radiomics_settings_create(hx_context *ctx, hx_radiomics_settings **out);
+
+/** Sets an integer option (HX_RAD_DISCRETISATION, HX_RAD_BIN_COUNT). */
+hx_status hx_radiomics_settings_set_int(hx_context *ctx, hx_radiomics_settings *settings, hx_radiomics_option key,
+                                        int64_t value);
+
+/** Sets a floating-point option (HX_RAD_BIN_WIDTH ... HX_RAD_IVH_STEP). */
+hx_status hx_radiomics_settings_set_double(hx_context *ctx, hx_radiomics_settings *settings, hx_radiomics_option key,
+                                           double value);
+
+/** Destroys settings; accepts NULL. */
+void hx_radiomics_settings_destroy(hx_radiomics_settings *settings);
+
+/** Computed features: rows of (IBSI tag, IBSI code, aggregation, value). */
+typedef struct hx_feature_table hx_feature_table;
+
+/**
+ * Computes the IBSI features of image (nx * ny * nz floats, x fastest) inside mask (same size, non-zero
+ * = ROI) with voxel spacing in mm. settings may be NULL (defaults). Uses hx_context_threads(ctx) workers;
+ * the result is bit-identical for every thread count. Values IBSI leaves undefined are NaN.
+ * Errors: HX_ERR_INVALID_ARGUMENT (sizes, empty ROI, bad settings), HX_ERR_NON_FINITE_DATA (NaN in the ROI).
+ */
+hx_status hx_radiomics_compute(hx_context *ctx, const float *image, const uint8_t *mask, int64_t nx, int64_t ny,
+                               int64_t nz, double spacing_x, double spacing_y, double spacing_z,
+                               const hx_radiomics_settings *settings, hx_feature_table **out);
+
+/** Number of rows; 0 if table is NULL. */
+size_t hx_feature_table_count(const hx_feature_table *table);
+
+/**
+ * Row index of table: tag ("cm.joint.max"), code ("GYBY"), aggregation ("3D, merged"; "" for families
+ * without) and value. The strings belong to the table. Any output pointer may be NULL.
+ */
+hx_status hx_feature_table_row(hx_context *ctx, const hx_feature_table *table, size_t index, const char **tag,
+                               const char **code, const char **aggregation, double *value);
+
+/** The value of the row with this IBSI code or tag and aggregation ("" for none); HX_ERR_INVALID_ARGUMENT
+ *  if there is no such row. */
+hx_status hx_feature_table_find(hx_context *ctx, const hx_feature_table *table, const char *code_or_tag,
+                                const char *aggregation, double *value);
+
+/** Destroys a table; accepts NULL. */
+void hx_feature_table_destroy(hx_feature_table *table);
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,6 +23,7 @@ func classify(_ error: Error) -> (hx_status, String) {
         case .nonFiniteInput(let m): return (HX_ERR_NON_FINITE_DATA, m)
         case .cancelled: return (HX_ERR_CANCELLED, e.description)
         }
+    case let e as RadiomicsError: return (HX_ERR_INVALID_ARGUMENT, e.description)
     default: return (HX_ERR_INTERNAL, "unexpected error: \(error)")
     }
 }

@@ -19,6 +19,57 @@ static int cancel_at_half(double fraction, void *user) {
     return fraction >= 0.5;
 }
 
+/* Radiomics through the C ABI on IBSI's digital phantom (Tests/Fixtures/ibsi, read from the repository
+   root where `make test-c` runs): reference values to IBSI's 3 significant digits. */
+static void radiomics_checks(hx_context *ctx) {
+    enum { N = 5 * 4 * 4 };
+    short raw[N];
+    unsigned char mask[N];
+    float image[N];
+    FILE *fi = fopen("Tests/Fixtures/ibsi/digital_phantom/digital_phantom_image_int16.raw", "rb");
+    FILE *fm = fopen("Tests/Fixtures/ibsi/digital_phantom/digital_phantom_mask_uint8.raw", "rb");
+    CHECK(fi && fm && fread(raw, sizeof raw, 1, fi) == 1 && fread(mask, sizeof mask, 1, fm) == 1, "phantom fixture read");
+    if (fi) fclose(fi);
+    if (fm) fclose(fm);
+    for (int k = 0; k < N; k++) image[k] = raw[k];
+    hx_feature_table *t = NULL;
+    EXPECT_STATUS(hx_radiomics_compute(ctx, image, mask, 5, 4, 4, 2, 2, 2, NULL, &t), HX_OK);
+    CHECK(hx_feature_table_count(t) == 482, "482 feature rows");
+    double v = 0;
+    EXPECT_STATUS(hx_feature_table_find(ctx, t, "Q4LE", "", &v), HX_OK);
+    CHECK(fabs(v - 2.15) < 0.005, "stat.mean 2.15");
+    EXPECT_STATUS(hx_feature_table_find(ctx, t, "cm.joint.max", "3D, merged", &v), HX_OK);
+    CHECK(fabs(v - 0.509) < 0.0005, "cm.joint.max 3D merged 0.509");
+    const char *tag = NULL, *code = NULL, *aggr = NULL;
+    EXPECT_STATUS(hx_feature_table_row(ctx, t, 0, &tag, &code, &aggr, &v), HX_OK);
+    CHECK(tag && code && aggr && strcmp(tag, "morph.vol") == 0 && strcmp(code, "RNU0") == 0 && aggr[0] == 0, "row 0 strings");
+    EXPECT_STATUS(hx_feature_table_row(ctx, t, 482, &tag, NULL, NULL, NULL), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_feature_table_find(ctx, t, "cm.joint.max", "4D", &v), HX_ERR_INVALID_ARGUMENT);
+    hx_feature_table_destroy(t);
+
+    hx_radiomics_settings *s = NULL;
+    EXPECT_STATUS(hx_radiomics_settings_create(ctx, &s), HX_OK);
+    EXPECT_STATUS(hx_radiomics_settings_set_int(ctx, s, HX_RAD_DISCRETISATION, 1), HX_OK);
+    EXPECT_STATUS(hx_radiomics_settings_set_int(ctx, s, HX_RAD_BIN_COUNT, 6), HX_OK);
+    EXPECT_STATUS(hx_radiomics_settings_set_int(ctx, s, HX_RAD_BIN_COUNT, 0), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_radiomics_settings_set_double(ctx, s, HX_RAD_BIN_WIDTH, -1), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_radiomics_settings_set_double(ctx, s, HX_RAD_DISCRETISATION, 1), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_radiomics_compute(ctx, image, mask, 5, 4, 4, 2, 2, 2, s, &t), HX_OK);
+    hx_feature_table_destroy(t);
+    hx_feature_table *bad = NULL;
+    unsigned char empty[N] = {0};
+    EXPECT_STATUS(hx_radiomics_compute(ctx, image, empty, 5, 4, 4, 2, 2, 2, s, &bad), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_radiomics_compute(ctx, image, mask, 5, 4, 0, 2, 2, 2, s, &bad), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_radiomics_compute(ctx, NULL, mask, 5, 4, 4, 2, 2, 2, s, &bad), HX_ERR_NULL_ARGUMENT);
+    image[0] = NAN;
+    EXPECT_STATUS(hx_radiomics_compute(ctx, image, mask, 5, 4, 4, 2, 2, 2, s, &bad), HX_ERR_NON_FINITE_DATA);
+    CHECK(bad == NULL, "no table on failure");
+    CHECK(hx_feature_table_count(NULL) == 0, "NULL table count");
+    hx_radiomics_settings_destroy(s);
+    hx_radiomics_settings_destroy(NULL);
+    hx_feature_table_destroy(NULL);
+}
+
 int main(void) {
     const double pi = 3.14159265358979323846;
     hx_context *ctx = NULL;
@@ -220,6 +271,8 @@ int main(void) {
     hx_grid_destroy(NULL);
     hx_fbp_options_destroy(NULL);
     hx_context_destroy(NULL);
+
+    radiomics_checks(ctx);
 
     hx_recon_plan_destroy(plan);
     hx_fbp_options_destroy(opts);
