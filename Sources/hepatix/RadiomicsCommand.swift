@@ -1,26 +1,22 @@
 import Foundation
 import Hepatix
 
-/// `hepatix radiomics --image DESCRIPTOR.json [--config phantom|A] [--format csv|json] [--threads N]`:
+/// `hepatix radiomics --image DESCRIPTOR.json [--config phantom|A|B|C|D] [--format csv|json] [--threads N]`:
 /// IBSI features of the raw + JSON form of `../shared/conformance/ibsi` (image and mask named in the
-/// descriptor), printed as CSV (`tag,code,aggregation,value`) or JSON. Configurations B-E need
-/// interpolation, which is not implemented yet; NIfTI input comes with the DICOM/NIfTI issue.
+/// descriptor), printed as CSV (`tag,code,aggregation,value`) or JSON. Configuration E (tricubic
+/// interpolation) is not available yet; NIfTI input comes with the DICOM/NIfTI issue.
 enum RadiomicsCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let a = try Arguments(args, valued: ["--image", "--config", "--format", "--threads"])
-        let image = try RadiomicsImage.loadRaw(descriptor: try a.required("--image"))
-        var settings: RadiomicsSettings
-        switch a["--config"] ?? "phantom" {
-        case "phantom": settings = RadiomicsSettings(discretisation: .none)
-        case "A":
-            settings = RadiomicsSettings(discretisation: .fixedBinSize(width: 25, lowerBound: -500))
-            settings.range = -500...400
-            settings.volumeHistogram = .intensities(step: 1)
-        case let other: throw CLIError("configuration '\(other)' is not available yet (phantom, A; B-E need interpolation)")
+        let loaded = try RadiomicsImage.loadRaw(descriptor: try a.required("--image"))
+        let name = a["--config"] ?? "phantom"
+        guard let configuration = IBSIConfiguration.named(name) else {
+            throw CLIError("configuration '\(name)' is not available (phantom, A, B, C, D; E needs tricubic interpolation)")
         }
+        var settings = configuration.settings
         settings.threads = try a.int("--threads", default: 0)
         let start = Date()
-        let features = try RadiomicsExtractor(settings: settings).features(image)
+        let features = try RadiomicsExtractor(settings: settings).features(try configuration.prepare(loaded))
         let seconds = Date().timeIntervalSince(start)
         switch a["--format"] ?? "csv" {
         case "csv":

@@ -133,11 +133,12 @@ public struct RadiomicsExtractor: Sendable {
         case .intensities(let step):
             return IntensityFeatures.volumeHistogram(values, step: step, range: settings.range)
         case .fixedBinSize(let width):
+            // Each voxel stands at its bin's centre; the intensity range runs between the centres of the bins
+            // holding the re-segmentation bounds (the ROI's extremes without a range).
             let lower = settings.range?.lowerBound ?? values.min()!
-            let binned = try RadiomicsExtractor(discretisation: .fixedBinSize(width: width, lowerBound: lower)).levels(values).levels
-            // The IVH intensities are the bin numbers here; IBSI reports bin-centre intensities for I10/I90
-            // (configuration C, not checked yet).
-            return IntensityFeatures.volumeHistogram(binned.map(Double.init))
+            func centre(_ x: Double) -> Double { lower + (((x - lower) / width).rounded(.down) + 0.5) * width }
+            let top = settings.range?.upperBound ?? values.max()!
+            return IntensityFeatures.volumeHistogram(values.map(centre), step: width, range: centre(lower)...centre(top))
         case .fixedBinNumber(let n):
             return IntensityFeatures.volumeHistogram(try RadiomicsExtractor(discretisation: .fixedBinNumber(n)).levels(values).levels.map(Double.init))
         }
