@@ -1,17 +1,17 @@
 import Foundation
 import Hepatix
 
-/// `hepatix radiomics --image DESCRIPTOR.json [--config phantom|A|B|C|D] [--format csv|json] [--threads N]`:
+/// `hepatix radiomics --image DESCRIPTOR.json [--config phantom|A|B|C|D|E] [--format csv|json] [--threads N]`:
 /// IBSI features of the raw + JSON form of `../shared/conformance/ibsi` (image and mask named in the
-/// descriptor), printed as CSV (`tag,code,aggregation,value`) or JSON. Configuration E (tricubic
-/// interpolation) is not available yet; NIfTI input comes with the DICOM/NIfTI issue.
+/// descriptor), printed as CSV (`tag,code,aggregation,value`) or JSON. NIfTI input comes with the
+/// DICOM/NIfTI issue.
 enum RadiomicsCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let a = try Arguments(args, valued: ["--image", "--config", "--format", "--threads"])
         let loaded = try RadiomicsImage.loadRaw(descriptor: try a.required("--image"))
         let name = a["--config"] ?? "phantom"
         guard let configuration = IBSIConfiguration.named(name) else {
-            throw CLIError("configuration '\(name)' is not available (phantom, A, B, C, D; E needs tricubic interpolation)")
+            throw CLIError("configuration '\(name)' is not available (phantom, A, B, C, D, E)")
         }
         var settings = configuration.settings
         settings.threads = try a.int("--threads", default: 0)

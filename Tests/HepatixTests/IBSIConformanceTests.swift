@@ -88,10 +88,10 @@ struct IBSIConformanceTests {
         #expect(total == 482 && passed == 482)
     }
 
-    /// Configurations A-D on the CT radiomics phantom (`IBSIConfiguration`): run where
+    /// Configurations A-E on the CT radiomics phantom (`IBSIConfiguration`): run where
     /// `../shared/conformance/ibsi` exists (the phantom is CC BY-NC and not copied into the repository),
-    /// against the same allow-list. E (tricubic spline interpolation) is not available yet.
-    @Test(arguments: ["A", "B", "C", "D"])
+    /// against the same allow-list.
+    @Test(arguments: ["A", "B", "C", "D", "E"])
     func ctPhantomConfiguration(_ name: String) throws {
         let descriptor = Self.fixtures + "/../../../../shared/conformance/ibsi/ct_radiomics_phantom/raw/ct_radiomics_phantom.json"
         guard FileManager.default.fileExists(atPath: descriptor) else { return }
@@ -99,6 +99,6 @@ struct IBSIConformanceTests {
         let image = try configuration.prepare(try RadiomicsImage.loadRaw(descriptor: descriptor))
         let features = try RadiomicsExtractor(settings: configuration.settings).features(image)
         let (_, total) = try Self.check(features, dataSet: "lung_ct_pat1", configuration: name)
-        #expect(total == ["A": 346, "B": 346, "C": 209, "D": 210][name])
+        #expect(total == ["A": 346, "B": 346, "C": 209, "D": 210, "E": 210][name])
     }
 }

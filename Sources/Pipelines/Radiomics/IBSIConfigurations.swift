@@ -1,12 +1,13 @@
 /// IBSI 1's reference configurations for the CT radiomics phantom (and the digital phantom's), as
-/// settings plus the interpolation each asks for. E (tricubic spline interpolation) is not available yet.
+/// settings plus the interpolation each asks for.
 public struct IBSIConfiguration: Sendable {
-    /// "phantom", "A", "B", "C" or "D".
+    /// "phantom" or "A" ... "E".
     public let name: String
     /// Feature settings.
     public let settings: RadiomicsSettings
-    /// Target spacing (mm) and whether only the slices are resampled; nil: no interpolation.
-    public let interpolation: (spacing: SIMD3<Double>, inPlaneOnly: Bool)?
+    /// Target spacing (mm), whether only the slices are resampled and whether intensities use a cubic
+    /// spline; nil: no interpolation.
+    public let interpolation: (spacing: SIMD3<Double>, inPlaneOnly: Bool, cubic: Bool)?
 
     /// The configuration called `name`, or nil for an unknown or unavailable one.
     public static func named(_ name: String) -> IBSIConfiguration? {
@@ -21,17 +22,23 @@ public struct IBSIConfiguration: Sendable {
             var s = RadiomicsSettings(discretisation: .fixedBinNumber(32))
             s.range = -500...400
             s.volumeHistogram = .intensities(step: 1)
-            return IBSIConfiguration(name: name, settings: s, interpolation: (SIMD3(2, 2, 2), true))
+            return IBSIConfiguration(name: name, settings: s, interpolation: (SIMD3(2, 2, 2), true, false))
         case "C":   // 3D, trilinear to 2 mm, range [-1000, 400], FBS 25, IVH in 2.5 HU bins
             var s = RadiomicsSettings(discretisation: .fixedBinSize(width: 25, lowerBound: -1000))
             s.range = -1000...400
             s.volumeHistogram = .fixedBinSize(2.5)
-            return IBSIConfiguration(name: name, settings: s, interpolation: (SIMD3(2, 2, 2), false))
+            return IBSIConfiguration(name: name, settings: s, interpolation: (SIMD3(2, 2, 2), false, false))
         case "D":   // 3D, trilinear to 2 mm, 3 sigma outlier filter, FBN 32
             var s = RadiomicsSettings(discretisation: .fixedBinNumber(32))
             s.outlierSigma = 3
             s.volumeHistogram = .intensities(step: 1)
-            return IBSIConfiguration(name: name, settings: s, interpolation: (SIMD3(2, 2, 2), false))
+            return IBSIConfiguration(name: name, settings: s, interpolation: (SIMD3(2, 2, 2), false, false))
+        case "E":   // 3D, cubic spline to 2 mm, range [-1000, 400] and 3 sigma, FBN 32, IVH FBN 1000
+            var s = RadiomicsSettings(discretisation: .fixedBinNumber(32))
+            s.range = -1000...400
+            s.outlierSigma = 3
+            s.volumeHistogram = .fixedBinNumber(1000)
+            return IBSIConfiguration(name: name, settings: s, interpolation: (SIMD3(2, 2, 2), false, true))
         default: return nil
         }
     }
@@ -40,6 +47,6 @@ public struct IBSIConfiguration: Sendable {
     /// - Throws: `RadiomicsError` from the interpolation.
     public func prepare(_ image: RadiomicsImage) throws -> RadiomicsImage {
         guard let interpolation else { return image }
-        return try image.resampled(to: interpolation.spacing, inPlaneOnly: interpolation.inPlaneOnly)
+        return try image.resampled(to: interpolation.spacing, inPlaneOnly: interpolation.inPlaneOnly, cubicSpline: interpolation.cubic)
     }
 }
