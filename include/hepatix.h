@@ -364,7 +364,8 @@ typedef struct hx_feature_table hx_feature_table;
  * Computes the IBSI features of image (nx * ny * nz floats, x fastest) inside mask (same size, non-zero
  * = ROI) with voxel spacing in mm. settings may be NULL (defaults). Uses hx_context_threads(ctx) workers;
  * the result is bit-identical for every thread count. Values IBSI leaves undefined are NaN.
- * Errors: HX_ERR_INVALID_ARGUMENT (sizes, empty ROI, bad settings), HX_ERR_NON_FINITE_DATA (NaN in the ROI).
+ * Errors: HX_ERR_INVALID_ARGUMENT (sizes, empty ROI, bad settings), HX_ERR_NON_FINITE_DATA (NaN in the ROI),
+ * HX_ERR_OUT_OF_MEMORY (more than 268435456 voxels).
  */
 hx_status hx_radiomics_compute(hx_context *ctx, const float *image, const uint8_t *mask, int64_t nx, int64_t ny,
                                int64_t nz, double spacing_x, double spacing_y, double spacing_z,

@@ -95,7 +95,9 @@ public func hx_radiomics_compute(_ ctx: OpaquePointer?, _ image: UnsafePointer<F
         let pixels = try required(image, "image"), roi = try required(mask, "mask")
         let (x, y, z) = (try count(nx, "nx", max: 65536), try count(ny, "ny", max: 65536), try count(nz, "nz", max: 65536))
         let (total, overflow) = (x * y).multipliedReportingOverflow(by: z)
-        guard !overflow, total <= 1 << 31 else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "grid of \(x) x \(y) x \(z) voxels is too large") }
+        guard !overflow, total <= 1 << 28 else {   // 268M voxels: the working copies stay within a few GB
+            throw BoundaryError(HX_ERR_OUT_OF_MEMORY, "grid of \(x) x \(y) x \(z) voxels is too large (at most 268435456)")
+        }
         let box = settings.map { object($0, as: RadiomicsSettingsBox.self) } ?? RadiomicsSettingsBox()
         let values = (0..<total).map { Double(pixels[$0]) }
         let inside = (0..<total).map { roi[$0] != 0 }

@@ -61,6 +61,7 @@ static void radiomics_checks(hx_context *ctx) {
     EXPECT_STATUS(hx_radiomics_compute(ctx, image, empty, 5, 4, 4, 2, 2, 2, s, &bad), HX_ERR_INVALID_ARGUMENT);
     EXPECT_STATUS(hx_radiomics_compute(ctx, image, mask, 5, 4, 0, 2, 2, 2, s, &bad), HX_ERR_INVALID_ARGUMENT);
     EXPECT_STATUS(hx_radiomics_compute(ctx, NULL, mask, 5, 4, 4, 2, 2, 2, s, &bad), HX_ERR_NULL_ARGUMENT);
+    EXPECT_STATUS(hx_radiomics_compute(ctx, image, mask, 65536, 65536, 65536, 2, 2, 2, s, &bad), HX_ERR_OUT_OF_MEMORY);
     image[0] = NAN;
     EXPECT_STATUS(hx_radiomics_compute(ctx, image, mask, 5, 4, 4, 2, 2, 2, s, &bad), HX_ERR_NON_FINITE_DATA);
     CHECK(bad == NULL, "no table on failure");
