@@ -98,7 +98,11 @@ public struct RadiomicsExtractor: Sendable {
 
     /// Every implemented feature of `image`.
     /// - Throws: `RadiomicsError.invalid` for bad settings or an ROI that re-segmentation empties.
-    public func features(_ image: RadiomicsImage) throws -> [RadiomicsFeature] {
+    public func features(_ whole: RadiomicsImage) throws -> [RadiomicsFeature] {
+        // Work on the ROI's box plus the local-intensity sphere's reach (6.2 mm) and one voxel.
+        let reach = SIMD3(Int((6.21 / whole.spacing.x).rounded(.up)), Int((6.21 / whole.spacing.y).rounded(.up)),
+                          Int((6.21 / whole.spacing.z).rounded(.up))) &+ 1
+        let image = try whole.croppedToROI(margin: reach)
         let intensity = try intensityMask(image)
         let roi = image.values.indices.filter { intensity[$0] }
         let values = roi.map { image.values[$0] }

@@ -101,3 +101,30 @@ func rows(_ names: FeatureNames, _ values: [Double], aggregation: String = "") -
     let filled = values.isEmpty ? [Double](repeating: .nan, count: names.count) : values
     return zip(names, filled).map { RadiomicsFeature(tag: $0.tag, code: $0.code, aggregation: aggregation, value: $1) }
 }
+
+extension RadiomicsImage {
+    /// The smallest box holding the ROI, widened by `margin` voxels per axis (clamped to the grid): every
+    /// feature is invariant to this crop (local intensity reads at most its sphere's radius beyond the ROI;
+    /// edges and neighbourhoods see non-ROI voxels either way), and it saves scanning the whole scan.
+    func croppedToROI(margin: SIMD3<Int>) throws -> RadiomicsImage {
+        var lo = SIMD3(Int.max, Int.max, Int.max), hi = SIMD3(Int.min, Int.min, Int.min)
+        for z in 0..<nz { for y in 0..<ny {
+            let row = (z * ny + y) * nx
+            for x in 0..<nx where mask[row + x] {
+                lo = pointwiseMin(lo, SIMD3(x, y, z)); hi = pointwiseMax(hi, SIMD3(x, y, z))
+            }
+        } }
+        lo = pointwiseMax(lo &- margin, .zero)
+        hi = pointwiseMin(hi &+ margin, SIMD3(nx - 1, ny - 1, nz - 1))
+        if lo == .zero && hi == SIMD3(nx - 1, ny - 1, nz - 1) { return self }
+        let size = hi &- lo &+ 1
+        var v = [Double](), m = [Bool]()
+        v.reserveCapacity(size.x * size.y * size.z); m.reserveCapacity(size.x * size.y * size.z)
+        for z in lo.z...hi.z { for y in lo.y...hi.y {
+            let row = (z * ny + y) * nx
+            v.append(contentsOf: values[(row + lo.x)...(row + hi.x)])
+            m.append(contentsOf: mask[(row + lo.x)...(row + hi.x)])
+        } }
+        return try RadiomicsImage(nx: size.x, ny: size.y, nz: size.z, spacing: spacing, values: v, mask: m)
+    }
+}
