@@ -16,9 +16,9 @@ enum ZoneFeatures {
     ]
 
     /// Size-zone and distance-zone matrices of slice `z` (whole grid for nil).
-    static func matrices(_ g: TextureGrid, slice z: Int?) -> (size: SizeZoneMatrix, distance: SizeZoneMatrix) {
+    /// `distance` is `edgeDistances(g, planar: z != nil)`, computed once by the caller for all slices.
+    static func matrices(_ g: TextureGrid, slice z: Int?, distance: [Int]) -> (size: SizeZoneMatrix, distance: SizeZoneMatrix) {
         let planar = z != nil
-        let distance = edgeDistances(g, planar: planar)
         let voxels = g.voxels(slice: z)
         var size = SizeZoneMatrix(levels: g.levelCount, width: max(1, voxels.count))
         var dist = SizeZoneMatrix(levels: g.levelCount, width: max(g.nx, g.ny, g.nz))
@@ -78,8 +78,9 @@ enum ZoneFeatures {
 
     /// Both families in the 2D (slice averages), 2.5D (merged slices) and 3D aggregations.
     static func features(_ g: TextureGrid) -> [RadiomicsFeature] {
-        let perSlice = g.slicesWithROI.map { matrices(g, slice: $0) }
-        let volume = matrices(g, slice: nil)
+        let planarDistances = edgeDistances(g, planar: true)
+        let perSlice = g.slicesWithROI.map { matrices(g, slice: $0, distance: planarDistances) }
+        let volume = matrices(g, slice: nil, distance: edgeDistances(g, planar: false))
         func v(_ m: SizeZoneMatrix) -> [Double] { Array(m.values().prefix(16)) }
         var out: [RadiomicsFeature] = []
         for (names, pick) in [(sizeNames, { (m: (size: SizeZoneMatrix, distance: SizeZoneMatrix)) in m.size }),
