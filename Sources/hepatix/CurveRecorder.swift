@@ -12,10 +12,8 @@ enum CurveRecorder {
         let plan = try recipe.makeIterativePlan(geometry: geometry, grid: grid)
         var start: [Float]? = nil
         if recipe.fbpWarmStart {
-            var options = recipe.startFBP
-            options.threads = recipe.options.threads
-            let fbp = try FBPPlan(geometry: geometry, grid: grid, options: options)
-            start = try fbp.reconstruct(projections).map { recipe.options.nonNegative || recipe.algorithm == .pwlsTV ? max($0, 0) : $0 }
+            let first = try recipe.makeStartPlan(geometry: geometry, grid: grid).reconstruct(projections)
+            start = recipe.clampsStart ? first.map { max($0, 0) } : first
         }
         var rows: [[String: Double]] = []
         if let start { rows.append(try ImageMetrics(reconstruction: start, truth: truth, workload: workload).values.merging(["iteration": 0]) { $1 }) }

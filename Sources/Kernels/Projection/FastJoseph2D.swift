@@ -122,7 +122,7 @@ public final class FastJoseph2D: ProjectorPair, @unchecked Sendable {
                         views subset: [Int]? = nil) {
         lock.lock()
         defer { lock.unlock() }
-        precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
+        requireCall(volume: volume.count, projections: projections.count, threads: pool.threads, maxThreads: maxThreads)
         copyIn(volume, pool: pool)
         let list = subset ?? allViews
         let out = SendableMutablePointer(projections.baseAddress!)   // each view writes its own row
@@ -145,7 +145,7 @@ public final class FastJoseph2D: ProjectorPair, @unchecked Sendable {
                         views subset: [Int]? = nil) {
         lock.lock()
         defer { lock.unlock() }
-        precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
+        requireCall(volume: volume.count, projections: projections.count, threads: pool.threads, maxThreads: maxThreads)
         let list = subset ?? allViews
         let m = columns, length = m + 2 * tentPadding
         let input = SendablePointer(projections.baseAddress!)

@@ -113,7 +113,7 @@ public final class FastJosephCone: ProjectorPair, @unchecked Sendable {
                         views subset: [Int]? = nil) {
         lock.lock()
         defer { lock.unlock() }
-        precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
+        requireCall(volume: volume.count, projections: projections.count, threads: pool.threads, maxThreads: maxThreads)
         copyIn(volume, pool: pool)
         let list = subset ?? allViews
         let block = Self.viewBlock, (rows, columns) = (rows, columns)
@@ -146,7 +146,7 @@ public final class FastJosephCone: ProjectorPair, @unchecked Sendable {
                         views subset: [Int]? = nil) {
         lock.lock()
         defer { lock.unlock() }
-        precondition(volume.count == grid.count && projections.count == projectionCount && pool.threads <= maxThreads)
+        requireCall(volume: volume.count, projections: projections.count, threads: pool.threads, maxThreads: maxThreads)
         let list = subset ?? allViews
         let block = Self.viewBlock, chunk = Self.planeChunk, (rows, columns) = (rows, columns)
         let rayLength = rows + 2 * tentPadding

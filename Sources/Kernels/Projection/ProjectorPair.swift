@@ -22,6 +22,13 @@ extension ProjectorPair {
     /// Projection floats: views × rows × columns.
     public var projectionCount: Int { geometry.views.count * geometry.rows * geometry.columns }
 
+    /// Traps on a call with wrong buffer sizes or more threads than the pair's scratch was sized for (plans
+    /// check sizes before they call; this guards the pair's own memory).
+    func requireCall(volume: Int, projections: Int, threads: Int, maxThreads: Int) {
+        precondition(volume == grid.count && projections == projectionCount && threads <= maxThreads,
+                     "projector called with \(volume) voxels, \(projections) projection floats and \(threads) threads")
+    }
+
     /// `projections = A volume` over all views.
     public func forward(_ volume: UnsafeBufferPointer<Float>, into projections: UnsafeMutableBufferPointer<Float>, pool: WorkerPool) {
         forward(volume, into: projections, pool: pool, views: nil)

@@ -51,14 +51,22 @@ public struct IterativeRecipe: Sendable {
         }
         let plan = try makeIterativePlan(geometry: geometry, grid: grid)
         guard fbpWarmStart else { return plan }
-        var fbp = startFBP
-        fbp.threads = options.threads
-        return WarmStartedPlan(start: try FBPPlan(geometry: geometry, grid: grid, options: fbp),
-                               iterative: plan, clampAtZero: options.nonNegative || algorithm == .pwlsTV)
+        return WarmStartedPlan(start: try makeStartPlan(geometry: geometry, grid: grid), iterative: plan, clampAtZero: clampsStart)
     }
 }
 
 extension IterativeRecipe {
+    /// The FBP (`startFBP`, on the recipe's threads) that starts hybrid IR and warm starts.
+    /// - Throws: `ReconstructionError` for bad geometry or options.
+    public func makeStartPlan(geometry: ProjectionGeometry, grid: VolumeGrid) throws -> FBPPlan {
+        var fbp = startFBP
+        fbp.threads = options.threads
+        return try FBPPlan(geometry: geometry, grid: grid, options: fbp)
+    }
+
+    /// Whether the start image is clamped at zero (the non-negative methods).
+    public var clampsStart: Bool { options.nonNegative || algorithm == .pwlsTV }
+
     /// The bare iterative plan (SIRT, OS-SART, CGLS or PWLS; not hybrid, no warm start), for callers
     /// that pass their own start image or observe every iteration.
     /// - Throws: `ReconstructionError`, also `.geometry` for `.hybrid`.
