@@ -1,7 +1,9 @@
-/// The convex hull of integer points (exact orientation tests in 64-bit integers), built incrementally:
-/// each point outside the current hull replaces the faces it sees by a cone over their horizon. Faces
-/// are counter-clockwise seen from outside. Points on the hull's faces are skipped (they change neither
-/// area nor volume). O(points × faces): meant for meshes of tumour-sized ROIs.
+/// The convex hull of integer points (exact orientation tests in 64-bit integers). Candidates are first
+/// cut down with a necessary condition: a vertex of the 3D hull is a vertex of the 2D hull of every axis
+/// plane through it (z, then y, then x planes), which leaves a few thousand of a liver mesh's ~10⁵
+/// vertices. The survivors are added one by one: each point outside the current hull replaces the faces
+/// it sees by a cone over their horizon. Faces are counter-clockwise seen from outside; points on the
+/// hull's faces are skipped (they change neither area nor volume). Deterministic: no randomisation.
 struct ConvexHull {
     /// Triangles as point indices; empty when the points are coplanar.
     let faces: [(Int, Int, Int)]
@@ -13,21 +15,62 @@ struct ConvexHull {
         return u.x * (v.y * w.z - v.z * w.y) - u.y * (v.x * w.z - v.z * w.x) + u.z * (v.x * w.y - v.y * w.x)
     }
 
+    /// The hull of `all` (distinct points, coordinates below 2²⁰ in magnitude).
     init(_ all: [SIMD3<Int>]) {
-        // A hull vertex has no point on both sides of it along any line, so only the first and last point
-        // of each x-row can be one: keep those (indices into `all`), a few thousand out of ~1e5 vertices.
-        var ends: [SIMD2<Int>: (Int, Int)] = [:]
-        for (k, q) in all.enumerated() {
-            let row = SIMD2(q.y, q.z)
-            if let (lo, hi) = ends[row] {
-                ends[row] = (all[lo].x <= q.x ? lo : k, all[hi].x >= q.x ? hi : k)
-            } else {
-                ends[row] = (k, k)
-            }
-        }
-        let keep = Array(Set(ends.values.flatMap { [$0.0, $0.1] })).sorted()
+        var keep = Array(all.indices)
+        for axis in [2, 1, 0] { keep = Self.planeHullVertices(all, keep, axis: axis) }
+        keep.sort()
         let hull = ConvexHull(candidates: keep.map { all[$0] })
         faces = hull.faces.map { (keep[$0.0], keep[$0.1], keep[$0.2]) }
+    }
+
+    /// The members of `candidates` that are vertices (not edge points) of the 2D convex hull of the
+    /// candidates sharing their coordinate on `axis` (Andrew's monotone chain, exact integer turns).
+    static func planeHullVertices(_ p: [SIMD3<Int>], _ candidates: [Int], axis: Int) -> [Int] {
+        let (u, v) = axis == 2 ? (1, 0) : axis == 1 ? (2, 0) : (2, 1)
+        let order = candidates.sorted { a, b in
+            (p[a][axis], p[a][u], p[a][v]) < (p[b][axis], p[b][u], p[b][v])
+        }
+        @inline(__always) func turn(_ o: Int, _ a: Int, _ b: Int) -> Int {
+            (p[a][u] - p[o][u]) * (p[b][v] - p[o][v]) - (p[a][v] - p[o][v]) * (p[b][u] - p[o][u])
+        }
+        var vertices: [Int] = [], chain: [Int] = []
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            while end < order.count && p[order[end]][axis] == p[order[start]][axis] { end += 1 }
+            let plane = order[start..<end]
+            if plane.count <= 2 {
+                vertices += plane
+            } else {
+                // Lower then upper chain; a turn <= 0 pops, so collinear points are not vertices.
+                for sweep in [Array(plane), plane.reversed()] {
+                    chain.removeAll(keepingCapacity: true)
+                    for k in sweep {
+                        while chain.count >= 2 && turn(chain[chain.count - 2], chain[chain.count - 1], k) <= 0 { chain.removeLast() }
+                        chain.append(k)
+                    }
+                    vertices += chain.dropLast()   // the last point starts the other chain
+                }
+            }
+            start = end
+        }
+        return vertices
+    }
+
+    /// A face with its outward plane: `normal · q > offset` exactly when q sees the face.
+    private struct Face {
+        let a: Int, b: Int, c: Int
+        let normal: SIMD3<Int>, offset: Int
+
+        init(_ a: Int, _ b: Int, _ c: Int, _ p: [SIMD3<Int>]) {
+            (self.a, self.b, self.c) = (a, b, c)
+            let u = p[b] &- p[a], v = p[c] &- p[a]
+            normal = SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
+            offset = (normal &* p[a]).wrappedSum()
+        }
+
+        @inline(__always) func sees(_ q: SIMD3<Int>) -> Bool { (normal &* q).wrappedSum() > offset }
     }
 
     private init(candidates p: [SIMD3<Int>]) {
@@ -42,21 +85,29 @@ struct ConvexHull {
         }
         var (a, b, c) = (0, i1, i2)
         if Self.orient(p[a], p[b], p[c], p[i3]) > 0 { swap(&b, &c) }   // i3 below abc: abc faces outward
-        var faces = [(a, b, c), (a, c, i3), (c, b, i3), (b, a, i3)]
+        var faces = [Face(a, b, c, p), Face(a, c, i3, p), Face(c, b, i3, p), Face(b, a, i3, p)]
+        var visible: [Int] = [], edges = Set<SIMD2<Int>>(), horizon: [SIMD2<Int>] = []
         for k in p.indices where k != a && k != b && k != c && k != i3 {
-            let visible = faces.indices.filter { Self.orient(p[faces[$0].0], p[faces[$0].1], p[faces[$0].2], p[k]) > 0 }
+            let q = p[k]
+            visible.removeAll(keepingCapacity: true)
+            for f in faces.indices where faces[f].sees(q) { visible.append(f) }
             guard !visible.isEmpty else { continue }
-            var edges = Set<SIMD2<Int>>()
+            edges.removeAll(keepingCapacity: true)
             for f in visible {
                 let t = faces[f]
-                for e in [SIMD2(t.0, t.1), SIMD2(t.1, t.2), SIMD2(t.2, t.0)] { edges.insert(e) }
+                edges.insert(SIMD2(t.a, t.b)); edges.insert(SIMD2(t.b, t.c)); edges.insert(SIMD2(t.c, t.a))
             }
-            let horizon = edges.filter { !edges.contains(SIMD2($0.y, $0.x)) }
-            let hidden = Set(visible)
-            faces = faces.indices.filter { !hidden.contains($0) }.map { faces[$0] }
-            for e in horizon.sorted(by: { ($0.x, $0.y) < ($1.x, $1.y) }) { faces.append((e.x, e.y, k)) }
+            horizon.removeAll(keepingCapacity: true)
+            for e in edges where !edges.contains(SIMD2(e.y, e.x)) { horizon.append(e) }
+            horizon.sort { ($0.x, $0.y) < ($1.x, $1.y) }   // set order is not reproducible
+            // Remove the visible faces (ascending indices) by swapping in survivors from the end.
+            for f in visible.reversed() {
+                faces.swapAt(f, faces.count - 1)
+                faces.removeLast()
+            }
+            for e in horizon { faces.append(Face(e.x, e.y, k, p)) }
         }
-        self.faces = faces
+        self.faces = faces.map { ($0.a, $0.b, $0.c) }
     }
 
     /// Volume and area of the hull of `points` (mm).

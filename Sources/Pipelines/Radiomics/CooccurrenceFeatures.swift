@@ -13,28 +13,29 @@ enum CooccurrenceFeatures {
         ("cm.info.corr.2", "JN9H"),
     ]
 
-    /// Counts (symmetric) of level pairs one step along `d`, in slice `z` or the whole grid (nil).
-    static func matrix(_ g: TextureGrid, direction d: SIMD3<Int>, slice z: Int?) -> [Double] {
-        let n = g.levelCount
-        var m = [Double](repeating: 0, count: n * n)
-        for v in g.voxels(slice: z) {
-            let a = g.level(v.x, v.y, v.z), b = g.level(v.x + d.x, v.y + d.y, v.z + d.z)
-            guard b > 0 else { continue }
-            m[(a - 1) * n + b - 1] += 1
-            m[(b - 1) * n + a - 1] += 1
-        }
-        return m
+    /// Counts (symmetric) of level pairs one step along `d` from the ROI voxels `g.roi[voxels]`.
+    static func matrix(_ g: TextureGrid, direction d: SIMD3<Int>, voxels: Range<Int>) -> [Double] {
+        let n = g.levelCount, o = g.offset(d)
+        var c = [Int](repeating: 0, count: n * n)
+        g.levels.withUnsafeBufferPointer { level in g.roi.withUnsafeBufferPointer { roi in c.withUnsafeMutableBufferPointer { c in
+            for k in voxels {
+                let p = roi[k], b = Int(level[p + o])
+                if b > 0 { c[(Int(level[p]) - 1) * n + b - 1] += 1 }
+            }
+        } } }
+        return (0..<(n * n)).map { Double(c[$0] + c[($0 % n) * n + $0 / n]) }
     }
 
-    /// All six aggregations.
+    /// All six aggregations. The whole-volume matrices of the in-slice directions are the sums of the
+    /// slices' (the same pairs), so only the nine through-plane directions scan the volume again.
     static func features(_ g: TextureGrid) -> [RadiomicsFeature] {
         let planar = Array(TextureGrid.directions.prefix(4)), slices = g.slicesWithROI
-        let perSlice = slices.map { z in planar.map { matrix(g, direction: $0, slice: z) } }
-        let volume = TextureGrid.directions.map { matrix(g, direction: $0, slice: nil) }
+        let perSlice = slices.map { z in planar.map { matrix(g, direction: $0, voxels: g.sliceStarts[z]..<g.sliceStarts[z + 1]) } }
         let sum = { (ms: [[Double]]) in ms.dropFirst().reduce(ms[0]) { zip($0, $1).map(+) } }
+        let byDirection = planar.indices.map { d in sum(perSlice.map { $0[d] }) }
+        let volume = byDirection + TextureGrid.directions.dropFirst(4).map { matrix(g, direction: $0, voxels: 0..<g.roi.count) }
         let nonEmpty = { (m: [Double]) in m.contains { $0 > 0 } }
         let n = g.levelCount
-        let byDirection = planar.indices.map { d in sum(perSlice.map { $0[d] }) }
         var out: [RadiomicsFeature] = []
         out += rows(names, averaged(perSlice.flatMap { $0 }.filter(nonEmpty).map { values($0, n) }), aggregation: "2D, averaged")
         out += rows(names, averaged(perSlice.map(sum).filter(nonEmpty).map { values($0, n) }), aggregation: "2D, slice-merged")

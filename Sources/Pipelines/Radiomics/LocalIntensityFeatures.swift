@@ -2,38 +2,67 @@ import Foundation
 
 /// IBSI local intensity features (9ST6): the mean intensity in a 1 cm³ sphere (radius 6.2 mm) centred on
 /// a voxel, over every image voxel whose centre lies in the sphere (inside or outside the ROI).
+///
+/// The sphere is a stack of x-runs, one per (dy, dz) offset; with prefix sums along x each run costs
+/// one subtraction, so a voxel's sphere sum costs ~170 operations on a 0.7 × 0.7 × 1 mm grid instead of
+/// ~2000, and whole ROI row spans are summed at once.
 enum LocalIntensityFeatures {
     static let names: FeatureNames = [("loc.peak.local", "VJGA"), ("loc.peak.global", "0F91")]
+
+    /// A row of the sphere: offsets (dy, dz) and half-width in x.
+    private struct Run { let dy: Int, dz: Int, halfWidth: Int }
 
     /// Local peak (at the ROI's maximum-intensity voxel; the highest if several) and global peak
     /// (highest over all ROI voxels).
     static func features(_ image: RadiomicsImage) -> [RadiomicsFeature] {
         let radius = pow(3 / (4 * Double.pi) * 1000, 1.0 / 3)   // mm: a sphere of 1 cm³
-        let s = image.spacing
+        let s = image.spacing, r2 = radius * radius + 1e-9
         let reach = SIMD3(Int(radius / s.x), Int(radius / s.y), Int(radius / s.z))
-        var offsets: [Int] = []   // linear offsets, with their coordinate deltas checked at use
-        var deltas: [SIMD3<Int>] = []
-        for dz in -reach.z...reach.z { for dy in -reach.y...reach.y { for dx in -reach.x...reach.x {
-            let d = SIMD3(Double(dx) * s.x, Double(dy) * s.y, Double(dz) * s.z)
-            guard (d * d).sum() <= radius * radius + 1e-9 else { continue }
-            offsets.append((dz * image.ny + dy) * image.nx + dx)
-            deltas.append(SIMD3(dx, dy, dz))
-        } } }
-        func peak(at v: Int) -> Double {
-            let (x, y, z) = (v % image.nx, (v / image.nx) % image.ny, v / (image.nx * image.ny))
-            var sum = 0.0, count = 0
-            for (o, d) in zip(offsets, deltas) {
-                let (px, py, pz) = (x + d.x, y + d.y, z + d.z)
-                guard px >= 0, px < image.nx, py >= 0, py < image.ny, pz >= 0, pz < image.nz else { continue }
-                sum += image.values[v + o]
-                count += 1
+        var runs: [Run] = []
+        for dz in -reach.z...reach.z { for dy in -reach.y...reach.y {
+            let rest = r2 - Double(dy * dy) * s.y * s.y - Double(dz * dz) * s.z * s.z
+            guard rest >= 0 else { continue }
+            var w = Int((rest.squareRoot() / s.x).rounded(.down))
+            while Double((w + 1) * (w + 1)) * s.x * s.x <= rest { w += 1 }   // exact membership at the boundary
+            while w > 0 && Double(w * w) * s.x * s.x > rest { w -= 1 }
+            runs.append(Run(dy: dy, dz: dz, halfWidth: w))
+        } }
+        let (nx, ny, nz) = (image.nx, image.ny, image.nz)
+        // prefix[row * (nx + 1) + x] = sum of the row's first x values.
+        var prefix = [Double](repeating: 0, count: ny * nz * (nx + 1))
+        prefix.withUnsafeMutableBufferPointer { p in
+            for row in 0..<(ny * nz) {
+                var sum = 0.0
+                for x in 0..<nx { sum += image.values[row * nx + x]; p[row * (nx + 1) + x + 1] = sum }
             }
-            return sum / Double(count)
         }
-        let roi = image.values.indices.filter { image.mask[$0] }
-        let top = roi.map { image.values[$0] }.max()!
-        let local = roi.filter { image.values[$0] == top }.map(peak).max()!
-        let global = roi.map(peak).max()!
+        var top = -Double.infinity
+        for v in image.values.indices where image.mask[v] { top = max(top, image.values[v]) }
+        var local = -Double.infinity, global = -Double.infinity
+        var sums = [Double](repeating: 0, count: nx), counts = [Int](repeating: 0, count: nx)
+        for z in 0..<nz { for y in 0..<ny {
+            let row = (z * ny + y) * nx
+            guard let first = (0..<nx).first(where: { image.mask[row + $0] }) else { continue }
+            let last = (first..<nx).last { image.mask[row + $0] }!
+            for x in first...last { sums[x] = 0; counts[x] = 0 }
+            for run in runs {
+                let (py, pz) = (y + run.dy, z + run.dz)
+                guard py >= 0, py < ny, pz >= 0, pz < nz else { continue }
+                let base = (pz * ny + py) * (nx + 1), w = run.halfWidth
+                prefix.withUnsafeBufferPointer { p in
+                    for x in first...last {
+                        let (lo, hi) = (max(x - w, 0), min(x + w + 1, nx))
+                        sums[x] += p[base + hi] - p[base + lo]
+                        counts[x] += hi - lo
+                    }
+                }
+            }
+            for x in first...last where image.mask[row + x] {
+                let mean = sums[x] / Double(counts[x])
+                global = max(global, mean)
+                if image.values[row + x] == top { local = max(local, mean) }
+            }
+        } }
         return rows(names, [local, global])
     }
 }

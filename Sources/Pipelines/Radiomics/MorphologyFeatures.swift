@@ -14,8 +14,10 @@ enum MorphologyFeatures {
 
     /// Shape from `image`'s (morphological) mask; intensity-weighted features from `intensity`'s mask.
     static func features(_ image: RadiomicsImage, intensity: RadiomicsImage) -> [RadiomicsFeature] {
+        var tq = Date(); func lap(_ s: String) { FileHandle.standardError.write("  \(s) \(Date().timeIntervalSince(tq))\n".data(using: .utf8)!); tq = Date() }
         let mesh = SurfaceMesh(mask: image.mask, nx: image.nx, ny: image.ny, nz: image.nz, spacing: image.spacing)
         let v = mesh.volume, a = mesh.area
+        lap("mesh")
         func position(_ i: Int) -> SIMD3<Double> {
             SIMD3<Double>(Double(i % image.nx), Double((i / image.nx) % image.ny), Double(i / (image.nx * image.ny))) * image.spacing
         }
@@ -26,18 +28,22 @@ enum MorphologyFeatures {
         let n = Double(positions.count)
         let centre = positions.reduce(.zero, +) / n
         let weighted = zip(intensityPositions, intensities).reduce(SIMD3<Double>.zero) { $0 + $1.0 * $1.1 } / intensities.reduce(0, +)
+        lap("positions")
         let hull = ConvexHull(mesh.halfVoxelVertices)
+        lap("hull")
         let (hullVolume, hullArea) = hull.measures(mesh.vertices)
         // The largest distance between mesh vertices is reached between hull vertices.
         let extreme = Array(Set(hull.faces.flatMap { [$0.0, $0.1, $0.2] })).sorted().map { mesh.vertices[$0] }
         var diameter = 0.0
         for i in extreme.indices { for j in (i + 1)..<extreme.count { diameter = max(diameter, length(extreme[i] - extreme[j])) } }
+        lap("diam")
         let l = eigenvaluesDescending(covariance(positions, centre))
         let (lo, hi) = (mesh.vertices.reduce(mesh.vertices[0]) { pointwiseMin($0, $1) }, mesh.vertices.reduce(mesh.vertices[0]) { pointwiseMax($0, $1) })
         let box = hi - lo
         let (ea, eb, ec) = (2 * l.0.squareRoot(), 2 * l.1.squareRoot(), 2 * l.2.squareRoot())
         let mean = intensities.reduce(0, +) / Double(intensities.count)
         let (moran, geary) = (try? autocorrelationByFFT(intensity, mean: mean)) ?? (Double.nan, Double.nan)
+        lap("moran")
         let sphere = pow(36 * Double.pi * v * v, 1.0 / 3)
         return rows(names, [
             v, n * image.spacing.x * image.spacing.y * image.spacing.z, a, a / v, v / (Double.pi.squareRoot() * pow(a, 1.5)),
@@ -90,33 +96,28 @@ enum MorphologyFeatures {
         return 4 * Double.pi * a * b * sum
     }
 
-    /// Moran's I and Geary's C over the ROI of `image` (its mask), from inverse-distance convolutions
-    /// on the ROI's bounding box (O(N log N)); equal to `autocorrelation` up to FFT rounding.
-    static func autocorrelationByFFT(_ image: RadiomicsImage, mean: Double) throws -> (Double, Double) {
+    /// Moran's I and Geary's C over the ROI of `image` (its mask), from three inverse-distance pair sums
+    /// on the ROI's bounding box (O(N log N), `InverseDistancePairSums`); equal to `autocorrelation` up to
+    /// FFT rounding. With deviations `d = x - mean`, `W = S(m, m)`, Moran's numerator is `S(d, d)` and
+    /// Geary's `Σ w (x_i - x_j)² = 2 S(d², m) - 2 S(d, d)`.
+    static func autocorrelationByFFT(_ image: RadiomicsImage, mean: Double, threads: Int = 0) throws -> (Double, Double) {
         let roi = image.values.indices.filter { image.mask[$0] }
         func xyz(_ i: Int) -> SIMD3<Int> { SIMD3(i % image.nx, (i / image.nx) % image.ny, i / (image.nx * image.ny)) }
-        let lo = roi.map(xyz).reduce(SIMD3(repeating: Int.max)) { pointwiseMin($0, $1) }
-        let hi = roi.map(xyz).reduce(SIMD3(repeating: Int.min)) { pointwiseMax($0, $1) }
+        var lo = SIMD3(repeating: Int.max), hi = SIMD3(repeating: Int.min)
+        for i in roi { (lo, hi) = (pointwiseMin(lo, xyz(i)), pointwiseMax(hi, xyz(i))) }
         let size = hi &- lo &+ 1
-        var m = [Double](repeating: 0, count: size.x * size.y * size.z), d = m, xm = m
-        var d2 = 0.0, x2Km = 0.0
+        var m = [Double](repeating: 0, count: size.x * size.y * size.z), d = m, d2 = m
+        var squares = 0.0
         for i in roi {
-            let p = xyz(i) &- lo, k = (p.z * size.y + p.y) * size.x + p.x, x = image.values[i]
-            (m[k], d[k], xm[k]) = (1, x - mean, x)
-            d2 += (x - mean) * (x - mean)
+            let p = xyz(i) &- lo, k = (p.z * size.y + p.y) * size.x + p.x, dev = image.values[i] - mean
+            (m[k], d[k], d2[k]) = (1, dev, dev * dev)
+            squares += dev * dev
         }
-        func convolve(_ b: [Double]) throws -> [Double] {
-            try InverseDistanceConvolution.convolve(b, nx: size.x, ny: size.y, nz: size.z, spacing: image.spacing)
-        }
-        let (km, kd, kx) = (try convolve(m), try convolve(d), try convolve(xm))
-        var w = 0.0, moran = 0.0, cross = 0.0
-        for k in m.indices where m[k] > 0 {
-            w += km[k]; moran += d[k] * kd[k]; cross += xm[k] * kx[k]
-            x2Km += xm[k] * xm[k] * km[k]
-        }
-        let n = Double(roi.count)
-        guard d2 > 0, w > 0 else { return (Double.nan, Double.nan) }
-        return (n / w * moran / d2, (n - 1) * 2 * (x2Km - cross) / (2 * w * d2))
+        let s = try InverseDistancePairSums.sums([m, d, d2], pairs: [(0, 0), (1, 1), (2, 0)], nx: size.x, ny: size.y, nz: size.z,
+                                                 spacing: image.spacing, threads: threads)
+        let (w, n) = (s[0], Double(roi.count))
+        guard squares > 0, w > 0 else { return (Double.nan, Double.nan) }
+        return (n / w * s[1] / squares, (n - 1) * (2 * s[2] - 2 * s[1]) / (2 * w * squares))
     }
 
     /// Moran's I and Geary's C with inverse-distance weights over every pair of ROI voxels (the O(N²)

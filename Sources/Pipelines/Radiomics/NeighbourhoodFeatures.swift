@@ -20,30 +20,28 @@ enum NeighbourhoodFeatures {
         static func + (a: ToneSums, b: ToneSums) -> ToneSums { ToneSums(s: zip(a.s, b.s).map(+), n: zip(a.n, b.n).map(+)) }
     }
 
-    /// Both matrices of slice `z` (whole grid for nil).
-    static func matrices(_ g: TextureGrid, slice z: Int?) -> (tone: ToneSums, dependence: SizeZoneMatrix) {
-        let planar = z != nil
-        let offsets = (-1...1).flatMap { dz in (-1...1).flatMap { dy in (-1...1).map { dx in SIMD3(dx, dy, dz) } } }
-            .filter { $0 != .zero && (!planar || $0.z == 0) }
+    /// Both matrices of the ROI voxels `g.roi[voxels]`, with the in-slice (8) or all 26 neighbours.
+    static func matrices(_ g: TextureGrid, voxels: Range<Int>, planar: Bool) -> (tone: ToneSums, dependence: SizeZoneMatrix) {
+        let offsets = TextureGrid.neighbours.prefix(planar ? 8 : 26).map(g.offset)
         var tone = ToneSums(s: [Double](repeating: 0, count: g.levelCount), n: [Double](repeating: 0, count: g.levelCount))
-        var dependence = SizeZoneMatrix(levels: g.levelCount, width: offsets.count + 1)
-        let voxels = g.voxels(slice: z)
-        dependence.voxels = Double(voxels.count)
-        for v in voxels {
-            let a = g.level(v.x, v.y, v.z)
-            var sum = 0, count = 0, same = 0
-            for o in offsets {
-                let b = g.level(v.x + o.x, v.y + o.y, v.z + o.z)
-                guard b > 0 else { continue }
-                sum += b; count += 1
-                if b == a { same += 1 }
+        var dependence = DenseCounts(levels: g.levelCount, width: offsets.count + 1)
+        g.levels.withUnsafeBufferPointer { level in g.roi.withUnsafeBufferPointer { roi in offsets.withUnsafeBufferPointer { offsets in
+            for k in voxels {
+                let p = roi[k], a = Int(level[p])
+                var sum = 0, count = 0, same = 0
+                for o in offsets {
+                    let b = Int(level[p + o])
+                    sum += b
+                    count += b > 0 ? 1 : 0
+                    same += b == a ? 1 : 0
+                }
+                dependence.add(level: a, j: same + 1)
+                guard count > 0 else { continue }
+                tone.s[a - 1] += abs(Double(a) - Double(sum) / Double(count))
+                tone.n[a - 1] += 1
             }
-            dependence.add(level: a, j: same + 1)
-            guard count > 0 else { continue }
-            tone.s[a - 1] += abs(Double(a) - Double(sum) / Double(count))
-            tone.n[a - 1] += 1
-        }
-        return (tone, dependence)
+        } } }
+        return (tone, dependence.matrix(voxels: voxels.count))
     }
 
     /// The five NGTDM features.
@@ -71,8 +69,8 @@ enum NeighbourhoodFeatures {
 
     /// Both families in the 2D, 2.5D and 3D aggregations.
     static func features(_ g: TextureGrid) -> [RadiomicsFeature] {
-        let perSlice = g.slicesWithROI.map { matrices(g, slice: $0) }
-        let volume = matrices(g, slice: nil)
+        let perSlice = g.slicesWithROI.map { matrices(g, voxels: g.sliceStarts[$0]..<g.sliceStarts[$0 + 1], planar: true) }
+        let volume = matrices(g, voxels: 0..<g.roi.count, planar: false)
         var out: [RadiomicsFeature] = []
         let tones = perSlice.map(\.tone).filter { $0.n.contains { $0 > 0 } }
         out += rows(toneNames, averaged(tones.map(toneValues)), aggregation: "2D")

@@ -102,7 +102,7 @@ public struct RadiomicsExtractor: Sendable {
         // Work on the ROI's box plus the local-intensity sphere's reach (6.2 mm) and one voxel.
         let reach = SIMD3(Int((6.21 / whole.spacing.x).rounded(.up)), Int((6.21 / whole.spacing.y).rounded(.up)),
                           Int((6.21 / whole.spacing.z).rounded(.up))) &+ 1
-        let image = try whole.croppedToROI(margin: reach)
+        let t00 = Date(); let image = try whole.croppedToROI(margin: reach)
         let intensity = try intensityMask(image)
         let roi = image.values.indices.filter { intensity[$0] }
         let values = roi.map { image.values[$0] }
@@ -123,8 +123,9 @@ public struct RadiomicsExtractor: Sendable {
             { ZoneFeatures.features(texture) },
             { NeighbourhoodFeatures.features(texture) },
         ]
+        FileHandle.standardError.write("prep \(Date().timeIntervalSince(t00)) \(image.nx)x\(image.ny)x\(image.nz)\n".data(using: .utf8)!)
         let results = FamilyResults(count: families.count)
-        WorkerPool(threads: settings.threads).forEach(items: families.count) { _, k in results.store(families[k](), at: k) }
+        WorkerPool(threads: settings.threads).forEach(items: families.count) { _, k in let t0 = Date(); results.store(families[k](), at: k); FileHandle.standardError.write("family \(k) \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!) }
         return results.joined()
     }
 

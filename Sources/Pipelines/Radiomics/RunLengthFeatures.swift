@@ -7,30 +7,33 @@ enum RunLengthFeatures {
         ("rlm.rl.entr", "HJ9O"),
     ]
 
-    /// Runs of equal levels along `d` in slice `z` (whole grid for nil); voxels outside the ROI end runs.
-    static func matrix(_ g: TextureGrid, direction d: SIMD3<Int>, slice z: Int?) -> SizeZoneMatrix {
-        var m = SizeZoneMatrix(levels: g.levelCount, width: max(g.nx, g.ny, g.nz))
-        m.voxels = Double(g.voxelCount(slice: z))
-        for v in g.voxels(slice: z) {
-            let a = g.level(v.x, v.y, v.z)
-            // Start a run only where the previous voxel along d differs (or is outside).
-            guard g.level(v.x - d.x, v.y - d.y, v.z - d.z) != a else { continue }
-            var length = 1
-            while g.level(v.x + length * d.x, v.y + length * d.y, v.z + length * d.z) == a { length += 1 }
-            m.add(level: a, j: length)
-        }
-        return m
+    /// Runs of equal levels along `d` that start at the ROI voxels `g.roi[voxels]`; voxels outside the ROI
+    /// end runs.
+    static func matrix(_ g: TextureGrid, direction d: SIMD3<Int>, voxels: Range<Int>) -> SizeZoneMatrix {
+        var counts = DenseCounts(levels: g.levelCount, width: max(g.nx, g.ny, g.nz))
+        let o = g.offset(d)
+        g.levels.withUnsafeBufferPointer { level in g.roi.withUnsafeBufferPointer { roi in
+            for k in voxels {
+                let p = roi[k], a = level[p]
+                // Start a run only where the previous voxel along d differs (or is outside).
+                guard level[p - o] != a else { continue }
+                var length = 1
+                while level[p + length * o] == a { length += 1 }
+                counts.add(level: Int(a), j: length)
+            }
+        } }
+        return counts.matrix(voxels: voxels.count)
     }
 
     /// All six aggregations (merged matrices count their voxels once per merged direction, as IBSI asks).
+    /// The whole-volume matrices of the in-slice directions are the merged slices'.
     static func features(_ g: TextureGrid) -> [RadiomicsFeature] {
         let planar = Array(TextureGrid.directions.prefix(4)), slices = g.slicesWithROI
-        let perSlice = slices.map { z in planar.map { matrix(g, direction: $0, slice: z) } }
-        let volume = TextureGrid.directions.map { matrix(g, direction: $0, slice: nil) }
+        let perSlice = slices.map { z in planar.map { matrix(g, direction: $0, voxels: g.sliceStarts[z]..<g.sliceStarts[z + 1]) } }
         let merge = { (ms: [SizeZoneMatrix]) in ms.dropFirst().reduce(ms[0], +) }
         let byDirection = planar.indices.map { d in merge(perSlice.map { $0[d] }) }
-        let keep = Array(0..<16)
-        func v(_ m: SizeZoneMatrix) -> [Double] { keep.map { m.values()[$0] } }
+        let volume = byDirection + TextureGrid.directions.dropFirst(4).map { matrix(g, direction: $0, voxels: 0..<g.roi.count) }
+        func v(_ m: SizeZoneMatrix) -> [Double] { Array(m.values().prefix(16)) }
         var out: [RadiomicsFeature] = []
         out += rows(names, averaged(perSlice.flatMap { $0 }.filter { !$0.isEmpty }.map(v)), aggregation: "2D, averaged")
         out += rows(names, averaged(perSlice.map(merge).filter { !$0.isEmpty }.map(v)), aggregation: "2D, slice-merged")

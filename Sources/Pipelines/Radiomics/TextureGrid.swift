@@ -1,11 +1,23 @@
-/// Discretised ROI for texture analysis: grey level `1 ... levelCount` per voxel, 0 outside the ROI,
-/// on the image grid (x fastest).
+/// Discretised ROI for texture analysis: grey level `1 ... levelCount` per voxel, 0 outside the ROI.
+///
+/// The levels live on the image grid padded by one empty voxel on every side, so a neighbour one step
+/// away is always a valid index (no bounds tests in the texture loops); voxels are addressed by their
+/// linear index on that padded grid, and `roi` lists the ROI voxels in scan order (z, then y, then x).
 struct TextureGrid {
+    /// The unpadded grid size.
     let nx: Int, ny: Int, nz: Int
-    let levels: [Int32]
     let levelCount: Int
-    /// The morphological mask (before re-segmentation): GLDZM measures distances to its edge.
+    /// Levels on the padded grid (`(nx + 2) × (ny + 2) × (nz + 2)`, x fastest), 0 outside the ROI.
+    let levels: [Int32]
+    /// The morphological mask (before re-segmentation) on the padded grid: GLDZM measures distances to
+    /// its edge.
     let morphological: [Bool]
+    /// Padded strides along y and z.
+    let rowStride: Int, sliceStride: Int
+    /// Padded indices of the ROI voxels in scan order.
+    let roi: [Int]
+    /// `roi[sliceStarts[z] ..< sliceStarts[z + 1]]` are the ROI voxels of slice z.
+    let sliceStarts: [Int]
 
     /// Offsets `(dx, dy, dz)` of the 13 unique 3D directions at Chebyshev distance 1; the first four lie in
     /// the slice (the 2D directions).
@@ -15,29 +27,42 @@ struct TextureGrid {
         SIMD3(1, 1, 1), SIMD3(-1, 1, 1), SIMD3(1, -1, 1), SIMD3(-1, -1, 1),
     ]
 
-    @inline(__always) func index(_ x: Int, _ y: Int, _ z: Int) -> Int { (z * ny + y) * nx + x }
+    /// The 26 neighbour offsets at Chebyshev distance 1; the first eight lie in the slice.
+    static let neighbours: [SIMD3<Int>] = {
+        let all = (-1...1).flatMap { dz in (-1...1).flatMap { dy in (-1...1).map { dx in SIMD3(dx, dy, dz) } } }.filter { $0 != .zero }
+        return all.filter { $0.z == 0 } + all.filter { $0.z != 0 }
+    }()
 
-    @inline(__always) func inside(_ x: Int, _ y: Int, _ z: Int) -> Bool { x >= 0 && x < nx && y >= 0 && y < ny && z >= 0 && z < nz }
+    /// A grid from per-voxel `levels` (0 outside the ROI) and the morphological mask, both `nx × ny × nz`.
+    init(nx: Int, ny: Int, nz: Int, levels unpadded: [Int32], levelCount: Int, morphological mask: [Bool]) {
+        (self.nx, self.ny, self.nz, self.levelCount) = (nx, ny, nz, levelCount)
+        (rowStride, sliceStride) = (nx + 2, (nx + 2) * (ny + 2))
+        var levels = [Int32](repeating: 0, count: sliceStride * (nz + 2))
+        var morphological = [Bool](repeating: false, count: levels.count)
+        var roi: [Int] = [], starts = [0]
+        for z in 0..<nz {
+            for y in 0..<ny { for x in 0..<nx {
+                let (source, target) = ((z * ny + y) * nx + x, (z + 1) * sliceStride + (y + 1) * rowStride + x + 1)
+                levels[target] = unpadded[source]
+                morphological[target] = mask[source]
+                if unpadded[source] > 0 { roi.append(target) }
+            } }
+            starts.append(roi.count)
+        }
+        (self.levels, self.morphological, self.roi, sliceStarts) = (levels, morphological, roi, starts)
+    }
 
-    /// Level at (x, y, z), 0 outside the grid or the ROI.
-    @inline(__always) func level(_ x: Int, _ y: Int, _ z: Int) -> Int { inside(x, y, z) ? Int(levels[index(x, y, z)]) : 0 }
+    /// The padded linear offset of a step `d`.
+    @inline(__always) func offset(_ d: SIMD3<Int>) -> Int { d.x + d.y * rowStride + d.z * sliceStride }
+
+    /// The unpadded slice of padded index `p`.
+    @inline(__always) func slice(of p: Int) -> Int { p / sliceStride - 1 }
 
     /// Slices that hold ROI voxels.
-    var slicesWithROI: [Int] { (0..<nz).filter { z in (0..<(nx * ny)).contains { levels[z * nx * ny + $0] > 0 } } }
+    var slicesWithROI: [Int] { (0..<nz).filter { sliceStarts[$0] < sliceStarts[$0 + 1] } }
 
     /// ROI voxels in slice `z`, or in the whole grid for nil.
-    func voxelCount(slice z: Int? = nil) -> Int {
-        let range = z.map { ($0 * nx * ny)..<(($0 + 1) * nx * ny) } ?? 0..<levels.count
-        return levels[range].reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-    }
-
-    /// The voxels of slice `z` (all slices for nil) as coordinates.
-    func voxels(slice z: Int?) -> [SIMD3<Int>] {
-        let zs = z.map { [$0] } ?? Array(0..<nz)
-        var out: [SIMD3<Int>] = []
-        for k in zs { for y in 0..<ny { for x in 0..<nx where levels[index(x, y, k)] > 0 { out.append(SIMD3(x, y, k)) } } }
-        return out
-    }
+    func voxelCount(slice z: Int? = nil) -> Int { z.map { sliceStarts[$0 + 1] - sliceStarts[$0] } ?? roi.count }
 }
 
 /// Mean of feature vectors (texture aggregation by averaging); nil-safe for empty input.

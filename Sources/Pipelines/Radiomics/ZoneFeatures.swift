@@ -15,72 +15,67 @@ enum ZoneFeatures {
         ("dzm.zd.entr", "GBDU"),
     ]
 
-    /// Size-zone and distance-zone matrices of slice `z` (whole grid for nil).
-    /// `distance` is `edgeDistances(g, planar: z != nil)`, computed once by the caller for all slices.
-    static func matrices(_ g: TextureGrid, slice z: Int?, distance: [Int]) -> (size: SizeZoneMatrix, distance: SizeZoneMatrix) {
-        let planar = z != nil
-        let voxels = g.voxels(slice: z)
-        var size = SizeZoneMatrix(levels: g.levelCount, width: max(1, voxels.count))
-        var dist = SizeZoneMatrix(levels: g.levelCount, width: max(g.nx, g.ny, g.nz))
-        size.voxels = Double(voxels.count); dist.voxels = size.voxels
-        var seen = [Bool](repeating: false, count: g.levels.count)
-        let neighbours = (-1...1).flatMap { dz in (-1...1).flatMap { dy in (-1...1).map { dx in SIMD3(dx, dy, dz) } } }
-            .filter { $0 != .zero && (!planar || $0.z == 0) }
-        for start in voxels where !seen[g.index(start.x, start.y, start.z)] {
-            let a = g.level(start.x, start.y, start.z)
-            var stack = [start], count = 0, nearest = Int.max
-            seen[g.index(start.x, start.y, start.z)] = true
-            while let v = stack.popLast() {
-                count += 1
-                nearest = min(nearest, distance[g.index(v.x, v.y, v.z)])
-                for o in neighbours {
-                    let w = v &+ o
-                    guard g.level(w.x, w.y, w.z) == a, !seen[g.index(w.x, w.y, w.z)] else { continue }
-                    seen[g.index(w.x, w.y, w.z)] = true
-                    stack.append(w)
+    /// Size-zone and distance-zone matrices: one pair per slice of the grid for `planar` zones
+    /// (8-connected in the slice), else one pair for the volume (26-connected). `distance` is
+    /// `edgeDistances(g, planar:)` on the padded grid.
+    static func matrices(_ g: TextureGrid, planar: Bool, distance: [Int32]) -> [(size: SizeZoneMatrix, distance: SizeZoneMatrix)] {
+        let offsets = TextureGrid.neighbours.prefix(planar ? 8 : 26).map(g.offset)
+        let groups = planar ? g.nz : 1
+        var sizes = [[UInt64]](repeating: [], count: groups), distances = sizes
+        var seen = [Bool](repeating: false, count: g.levels.count), stack: [Int] = []
+        g.levels.withUnsafeBufferPointer { level in seen.withUnsafeMutableBufferPointer { seen in
+            for start in g.roi where !seen[start] {
+                let a = level[start]
+                var count = 0, nearest = Int32.max
+                seen[start] = true
+                stack.append(start)
+                while let p = stack.popLast() {
+                    count += 1
+                    nearest = min(nearest, distance[p])
+                    for o in offsets where level[p + o] == a && !seen[p + o] {
+                        seen[p + o] = true
+                        stack.append(p + o)
+                    }
                 }
+                let group = planar ? g.slice(of: start) : 0
+                sizes[group].append(UInt64(a) << 32 | UInt64(count))
+                distances[group].append(UInt64(a) << 32 | UInt64(nearest))
             }
-            size.add(level: a, j: count)
-            dist.add(level: a, j: nearest)
+        } }
+        return (0..<groups).map { k in
+            let voxels = planar ? g.voxelCount(slice: k) : g.roi.count
+            return (SizeZoneMatrix(levels: g.levelCount, observations: sizes[k], voxels: voxels),
+                    SizeZoneMatrix(levels: g.levelCount, observations: distances[k], voxels: voxels))
         }
-        return (size, dist)
     }
 
     /// Steps (4-connected in each slice, or 6-connected) from each voxel of the morphological mask to the
-    /// nearest voxel outside it or the grid; 1 for voxels on the edge.
-    static func edgeDistances(_ g: TextureGrid, planar: Bool) -> [Int] {
-        var d = [Int](repeating: 0, count: g.levels.count)
-        var frontier: [SIMD3<Int>] = []
-        let steps = [SIMD3(1, 0, 0), SIMD3(-1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, -1, 0)] + (planar ? [] : [SIMD3(0, 0, 1), SIMD3(0, 0, -1)])
-        func inROI(_ x: Int, _ y: Int, _ z: Int) -> Bool { g.inside(x, y, z) && g.morphological[g.index(x, y, z)] }
-        for z in 0..<g.nz { for y in 0..<g.ny { for x in 0..<g.nx where g.morphological[g.index(x, y, z)] {
-            if steps.contains(where: { !inROI(x + $0.x, y + $0.y, z + $0.z) }) {
-                d[g.index(x, y, z)] = 1
-                frontier.append(SIMD3(x, y, z))
-            }
-        } } }
-        var distance = 1
+    /// nearest voxel outside it or the grid, on the padded grid; 1 for voxels on the edge, 0 outside.
+    static func edgeDistances(_ g: TextureGrid, planar: Bool) -> [Int32] {
+        var d = [Int32](repeating: 0, count: g.levels.count)
+        let steps = [SIMD3(1, 0, 0), SIMD3(-1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, -1, 0), SIMD3(0, 0, 1), SIMD3(0, 0, -1)]
+            .prefix(planar ? 4 : 6).map(g.offset)
+        let inside = g.morphological
+        var frontier = inside.indices.filter { p in inside[p] && steps.contains { !inside[p + $0] } }
+        for p in frontier { d[p] = 1 }
+        var distance: Int32 = 1, next: [Int] = []
         while !frontier.isEmpty {
             distance += 1
-            var next: [SIMD3<Int>] = []
-            for v in frontier {
-                for s in steps {
-                    let w = v &+ s
-                    guard inROI(w.x, w.y, w.z), d[g.index(w.x, w.y, w.z)] == 0 else { continue }
-                    d[g.index(w.x, w.y, w.z)] = distance
-                    next.append(w)
-                }
-            }
-            frontier = next
+            next.removeAll(keepingCapacity: true)
+            for p in frontier { for s in steps where inside[p + s] && d[p + s] == 0 {
+                d[p + s] = distance
+                next.append(p + s)
+            } }
+            swap(&frontier, &next)
         }
         return d
     }
 
     /// Both families in the 2D (slice averages), 2.5D (merged slices) and 3D aggregations.
     static func features(_ g: TextureGrid) -> [RadiomicsFeature] {
-        let planarDistances = edgeDistances(g, planar: true)
-        let perSlice = g.slicesWithROI.map { matrices(g, slice: $0, distance: planarDistances) }
-        let volume = matrices(g, slice: nil, distance: edgeDistances(g, planar: false))
+        let everySlice = matrices(g, planar: true, distance: edgeDistances(g, planar: true))
+        let perSlice = g.slicesWithROI.map { everySlice[$0] }
+        let volume = matrices(g, planar: false, distance: edgeDistances(g, planar: false))[0]
         func v(_ m: SizeZoneMatrix) -> [Double] { Array(m.values().prefix(16)) }
         var out: [RadiomicsFeature] = []
         for (names, pick) in [(sizeNames, { (m: (size: SizeZoneMatrix, distance: SizeZoneMatrix)) in m.size }),
