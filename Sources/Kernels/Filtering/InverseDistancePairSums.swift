@@ -26,11 +26,14 @@ public enum InverseDistancePairSums {
         func padded(_ n: Int) -> Int { 2 * RampFilter.fftFriendlyLength(atLeast: n) }   // even, ≥ 2n - 1
         let (px, py, pz) = (padded(nx), padded(ny), padded(nz))
         try require(px * py * pz <= 1 << 30 && nx * ny * nz * grids.count <= 1 << 28, "grid too large for the inverse-distance sums")
+        var tq = Date(); func lap(_ s: String) { FileHandle.standardError.write("    \(s) \(Date().timeIntervalSince(tq))\n".data(using: .utf8)!); tq = Date() }
         let kernel = try kernelSpectrum(halves: SIMD3(px / 2, py / 2, pz / 2), spacing: spacing)
         let hx = px / 2 + 1, plane = nz * ny, (ky, kz) = (py / 2 + 1, pz / 2 + 1)
         // Stage 1: x-transforms of every data row, stored as [grid][u][z][y].
+        lap("kernel")
         let rows = try XTransformedRows(grids, nx: nx, plane: plane, px: px)
         // Stage 2: per x-frequency u, y- then z-transforms of each grid's plane, then the weighted products.
+        lap("rows")
         let planes = try PlaneTransforms(py: py, pz: pz, dataRows: nz, grids: grids.count)
         defer { planes.destroy() }
         let partial = UnsafeMutableBufferPointer<Double>.allocate(capacity: hx * pairs.count)
@@ -66,6 +69,7 @@ public enum InverseDistancePairSums {
             }
         }
         }
+        lap("planes")
         return pairs.indices.map { k in (0..<hx).reduce(0.0) { $0 + partial[$1 * pairs.count + k] } / Double(px * py * pz) }
     }
 

@@ -26,8 +26,12 @@ enum IntensityFeatures {
         let n = Double(x.count)
         let mean = x.reduce(0, +) / n
         let m2 = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
-        let m3 = x.reduce(0) { $0 + pow($1 - mean, 3) } / n
-        let m4 = x.reduce(0) { $0 + pow($1 - mean, 4) } / n
+        var m3 = 0.0, m4 = 0.0
+        for v in x {
+            let d = v - mean, d2 = d * d
+            m3 += d2 * d; m4 += d2 * d2
+        }
+        (m3, m4) = (m3 / n, m4 / n)
         let skew = m2 > 0 ? m3 / pow(m2, 1.5) : 0
         let kurt = m2 > 0 ? m4 / (m2 * m2) - 3 : 0
         let (p10, p25, median, p75, p90) = (percentile(x, 0.10), percentile(x, 0.25), percentile(x, 0.5), percentile(x, 0.75), percentile(x, 0.90))
@@ -45,18 +49,17 @@ enum IntensityFeatures {
         return x[low] + (x[high] - x[low]) * (position - Double(low))
     }
 
-    /// Intensity-based statistics of the ROI intensities.
-    static func statistics(_ values: [Double]) -> [RadiomicsFeature] {
-        let x = values.sorted()
+    /// Intensity-based statistics of the ROI intensities `x`, sorted ascending.
+    static func statistics(sorted x: [Double]) -> [RadiomicsFeature] {
         let energy = x.reduce(0) { $0 + $1 * $1 }
         return rows(statisticsNames, summary(x) + [energy, (energy / Double(x.count)).squareRoot()])
     }
 
     /// Intensity histogram features of discretised levels `1 ... levelCount`.
     static func histogram(_ levels: [Int], levelCount: Int) -> [RadiomicsFeature] {
-        let x = levels.map(Double.init).sorted()
         var counts = [Double](repeating: 0, count: levelCount + 1)
         for l in levels { counts[l] += 1 }
+        let x = sortedLevels(counts)
         let n = Double(levels.count)
         let mode = (1...levelCount).max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }!
         let p = counts.map { $0 / n }
@@ -76,11 +79,15 @@ enum IntensityFeatures {
         return rows(histogramNames, s + [entropy, uniformity, gradient[maxAt], Double(maxAt + 1), gradient[minAt], Double(minAt + 1)])
     }
 
-    /// Intensity-volume histogram of discretised intensities `values` (taken as the IVH intensities),
-    /// over the ROI's range: V10/V90 the volume fractions at 10 % / 90 % of the intensity range, I10/I90
-    /// the lowest intensities whose volume fraction is at most 10 % / 90 %.
-    static func volumeHistogram(_ values: [Double], step: Double = 1, range: ClosedRange<Double>? = nil) -> [RadiomicsFeature] {
-        let x = values.sorted()
+    /// The levels `l` with multiplicities `counts[l]`, ascending, as intensities.
+    static func sortedLevels(_ counts: [Double]) -> [Double] {
+        counts.indices.flatMap { l in repeatElement(Double(l), count: Int(counts[l])) }
+    }
+
+    /// Intensity-volume histogram of discretised intensities `x` (sorted ascending; taken as the IVH
+    /// intensities), over the ROI's range: V10/V90 the volume fractions at 10 % / 90 % of the intensity
+    /// range, I10/I90 the lowest intensities whose volume fraction is at most 10 % / 90 %.
+    static func volumeHistogram(sorted x: [Double], step: Double = 1, range: ClosedRange<Double>? = nil) -> [RadiomicsFeature] {
         let (lo, hi) = range.map { ($0.lowerBound, $0.upperBound) } ?? (x.first!, x.last!), n = Double(x.count)
         func fraction(atLeast i: Double) -> Double { Double(x.count - lowerBound(x, i)) / n }
         func volume(at f: Double) -> Double { fraction(atLeast: lo + f * (hi - lo)) }

@@ -40,29 +40,31 @@ enum LocalIntensityFeatures {
         for v in image.values.indices where image.mask[v] { top = max(top, image.values[v]) }
         var local = -Double.infinity, global = -Double.infinity
         var sums = [Double](repeating: 0, count: nx), counts = [Int](repeating: 0, count: nx)
-        for z in 0..<nz { for y in 0..<ny {
-            let row = (z * ny + y) * nx
-            guard let first = (0..<nx).first(where: { image.mask[row + $0] }) else { continue }
-            let last = (first..<nx).last { image.mask[row + $0] }!
-            for x in first...last { sums[x] = 0; counts[x] = 0 }
-            for run in runs {
-                let (py, pz) = (y + run.dy, z + run.dz)
-                guard py >= 0, py < ny, pz >= 0, pz < nz else { continue }
-                let base = (pz * ny + py) * (nx + 1), w = run.halfWidth
-                prefix.withUnsafeBufferPointer { p in
-                    for x in first...last {
-                        let (lo, hi) = (max(x - w, 0), min(x + w + 1, nx))
-                        sums[x] += p[base + hi] - p[base + lo]
-                        counts[x] += hi - lo
-                    }
+        prefix.withUnsafeBufferPointer { prefix in sums.withUnsafeMutableBufferPointer { sums in counts.withUnsafeMutableBufferPointer { counts in
+            for z in 0..<nz { for y in 0..<ny {
+                let row = (z * ny + y) * nx
+                guard let first = (0..<nx).first(where: { image.mask[row + $0] }) else { continue }
+                let last = (first..<nx).last { image.mask[row + $0] }!
+                for x in first...last { sums[x] = 0; counts[x] = 0 }
+                for run in runs {
+                    let (py, pz) = (y + run.dy, z + run.dz)
+                    guard py >= 0, py < ny, pz >= 0, pz < nz else { continue }
+                    let p = prefix.baseAddress! + (pz * ny + py) * (nx + 1), w = run.halfWidth
+                    // Clipped by the grid's ends below `inner` and from `outer` on; a plain difference between.
+                    let inner = min(max(first, w), last + 1), outer = max(min(last + 1, nx - w), inner)
+                    for x in first..<inner { sums[x] += p[min(x + w + 1, nx)] - p[0]; counts[x] += min(x + w + 1, nx) }
+                    let (high, low) = (p + w + 1, p - w)
+                    for x in inner..<outer { sums[x] += high[x] - low[x] }
+                    for x in inner..<outer { counts[x] += 2 * w + 1 }
+                    for x in outer..<(last + 1) { sums[x] += p[nx] - p[max(x - w, 0)]; counts[x] += nx - max(x - w, 0) }
                 }
-            }
-            for x in first...last where image.mask[row + x] {
-                let mean = sums[x] / Double(counts[x])
-                global = max(global, mean)
-                if image.values[row + x] == top { local = max(local, mean) }
-            }
-        } }
+                for x in first...last where image.mask[row + x] {
+                    let mean = sums[x] / Double(counts[x])
+                    global = max(global, mean)
+                    if image.values[row + x] == top { local = max(local, mean) }
+                }
+            } }
+        } } }
         return rows(names, [local, global])
     }
 }

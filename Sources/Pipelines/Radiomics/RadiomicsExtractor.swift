@@ -111,13 +111,14 @@ public struct RadiomicsExtractor: Sendable {
         for (k, v) in roi.enumerated() { grid[v] = Int32(levels[k]) }
         let texture = TextureGrid(nx: image.nx, ny: image.ny, nz: image.nz, levels: grid, levelCount: count, morphological: image.mask)
         let masked = try RadiomicsImage(nx: image.nx, ny: image.ny, nz: image.nz, spacing: image.spacing, values: image.values, mask: intensity)
-        let ivh = try volumeHistogram(values, levels: levels)
+        let sorted = RadixSort.sorted(values)
+        let ivh = try volumeHistogram(sorted: sorted, levels: levels, levelCount: count)
         // Families run as independent work items, each computed whole by one worker and stored in its own
         // slot, then joined in a fixed order: the bits do not depend on the thread count.
         let families: [@Sendable () -> [RadiomicsFeature]] = [
             { MorphologyFeatures.features(image, intensity: masked) },
             { LocalIntensityFeatures.features(masked) },
-            { IntensityFeatures.statistics(values) + IntensityFeatures.histogram(levels, levelCount: count) + ivh },
+            { IntensityFeatures.statistics(sorted: sorted) + IntensityFeatures.histogram(levels, levelCount: count) + ivh },
             { CooccurrenceFeatures.features(texture) },
             { RunLengthFeatures.features(texture) },
             { ZoneFeatures.features(texture) },
@@ -129,23 +130,27 @@ public struct RadiomicsExtractor: Sendable {
         return results.joined()
     }
 
-    /// The IVH of the intensity-mask voxels under `settings.volumeHistogram`; the fractions run over the
-    /// re-segmentation range when there is one, else over the ROI's.
-    func volumeHistogram(_ values: [Double], levels: [Int]) throws -> [RadiomicsFeature] {
+    /// The IVH of the intensity-mask voxels (`sorted`: their intensities ascending; `levels`: their grey
+    /// levels) under `settings.volumeHistogram`; the fractions run over the re-segmentation range when
+    /// there is one, else over the ROI's. Every binning is monotone, so binned sorted values stay sorted.
+    func volumeHistogram(sorted: [Double], levels: [Int], levelCount: Int) throws -> [RadiomicsFeature] {
         switch settings.volumeHistogram {
         case .textureLevels:
-            return IntensityFeatures.volumeHistogram(levels.map(Double.init))
+            var counts = [Double](repeating: 0, count: levelCount + 1)
+            for l in levels { counts[l] += 1 }
+            return IntensityFeatures.volumeHistogram(sorted: IntensityFeatures.sortedLevels(counts))
         case .intensities(let step):
-            return IntensityFeatures.volumeHistogram(values, step: step, range: settings.range)
+            return IntensityFeatures.volumeHistogram(sorted: sorted, step: step, range: settings.range)
         case .fixedBinSize(let width):
             // Each voxel stands at its bin's centre; the intensity range runs between the centres of the bins
             // holding the re-segmentation bounds (the ROI's extremes without a range).
-            let lower = settings.range?.lowerBound ?? values.min()!
+            let lower = settings.range?.lowerBound ?? sorted.first!
             func centre(_ x: Double) -> Double { lower + (((x - lower) / width).rounded(.down) + 0.5) * width }
-            let top = settings.range?.upperBound ?? values.max()!
-            return IntensityFeatures.volumeHistogram(values.map(centre), step: width, range: centre(lower)...centre(top))
+            let top = settings.range?.upperBound ?? sorted.last!
+            return IntensityFeatures.volumeHistogram(sorted: sorted.map(centre), step: width, range: centre(lower)...centre(top))
         case .fixedBinNumber(let n):
-            return IntensityFeatures.volumeHistogram(try RadiomicsExtractor(discretisation: .fixedBinNumber(n)).levels(values).levels.map(Double.init))
+            let binned = try RadiomicsExtractor(discretisation: .fixedBinNumber(n)).levels(sorted).levels.map(Double.init)
+            return IntensityFeatures.volumeHistogram(sorted: binned)
         }
     }
 }

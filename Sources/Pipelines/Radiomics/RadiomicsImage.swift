@@ -69,14 +69,19 @@ public struct RadiomicsImage: Sendable {
             return d
         }
         let image = try read(imageName, bytes: count * width), maskData = try read(maskName, bytes: count)
-        let values: [Double] = image.withUnsafeBytes { raw in
-            (0..<count).map { i in
-                width == 2 ? Double(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
-                           : Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))
+        var values = [Double](repeating: 0, count: count), mask = [Bool](repeating: false, count: count)
+        image.withUnsafeBytes { raw in values.withUnsafeMutableBufferPointer { out in
+            if width == 2 {
+                for i in 0..<count { out[i] = Double(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) }
+            } else {
+                for i in 0..<count {
+                    out[i] = Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))
+                }
             }
-        }
+        } }
+        maskData.withUnsafeBytes { raw in mask.withUnsafeMutableBufferPointer { out in for i in 0..<count { out[i] = raw.load(fromByteOffset: i, as: UInt8.self) != 0 } } }
         return try RadiomicsImage(nx: shape[0], ny: shape[1], nz: shape[2], spacing: SIMD3(spacing[0], spacing[1], spacing[2]),
-                                  values: values, mask: maskData.map { $0 != 0 })
+                                  values: values, mask: mask)
     }
 }
 

@@ -21,27 +21,41 @@ enum ZoneFeatures {
     static func matrices(_ g: TextureGrid, planar: Bool, distance: [Int32]) -> [(size: SizeZoneMatrix, distance: SizeZoneMatrix)] {
         let offsets = TextureGrid.neighbours.prefix(planar ? 8 : 26).map(g.offset)
         let groups = planar ? g.nz : 1
-        var sizes = [[UInt64]](repeating: [], count: groups), distances = sizes
-        var seen = [Bool](repeating: false, count: g.levels.count), stack: [Int] = []
+        // Zones as (level << 32 | size) and (level << 32 | distance), with the group (slice) of each.
+        var sizeKeys = [UInt64](repeating: 0, count: g.roi.count), distanceKeys = sizeKeys
+        var groupOf = [Int32](repeating: 0, count: g.roi.count), zones = 0
+        var seen = [Bool](repeating: false, count: g.levels.count)
+        let stack = UnsafeMutablePointer<Int>.allocate(capacity: g.roi.count)
+        defer { stack.deallocate() }
         g.levels.withUnsafeBufferPointer { level in seen.withUnsafeMutableBufferPointer { seen in
+        distance.withUnsafeBufferPointer { distance in offsets.withUnsafeBufferPointer { offsets in
             for start in g.roi where !seen[start] {
                 let a = level[start]
-                var count = 0, nearest = Int32.max
+                var count = 0, nearest = Int32.max, top = 1
                 seen[start] = true
-                stack.append(start)
-                while let p = stack.popLast() {
+                stack[0] = start
+                while top > 0 {
+                    top -= 1
+                    let p = stack[top]
                     count += 1
                     nearest = min(nearest, distance[p])
                     for o in offsets where level[p + o] == a && !seen[p + o] {
                         seen[p + o] = true
-                        stack.append(p + o)
+                        stack[top] = p + o
+                        top += 1
                     }
                 }
-                let group = planar ? g.slice(of: start) : 0
-                sizes[group].append(UInt64(a) << 32 | UInt64(count))
-                distances[group].append(UInt64(a) << 32 | UInt64(nearest))
+                sizeKeys[zones] = UInt64(a) << 32 | UInt64(count)
+                distanceKeys[zones] = UInt64(a) << 32 | UInt64(nearest)
+                groupOf[zones] = Int32(planar ? g.slice(of: start) : 0)
+                zones += 1
             }
-        } }
+        } } } }
+        var sizes = [[UInt64]](repeating: [], count: groups), distances = sizes
+        for k in 0..<zones {
+            sizes[Int(groupOf[k])].append(sizeKeys[k])
+            distances[Int(groupOf[k])].append(distanceKeys[k])
+        }
         return (0..<groups).map { k in
             let voxels = planar ? g.voxelCount(slice: k) : g.roi.count
             return (SizeZoneMatrix(levels: g.levelCount, observations: sizes[k], voxels: voxels),
@@ -53,21 +67,30 @@ enum ZoneFeatures {
     /// nearest voxel outside it or the grid, on the padded grid; 1 for voxels on the edge, 0 outside.
     static func edgeDistances(_ g: TextureGrid, planar: Bool) -> [Int32] {
         var d = [Int32](repeating: 0, count: g.levels.count)
-        let steps = [SIMD3(1, 0, 0), SIMD3(-1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, -1, 0), SIMD3(0, 0, 1), SIMD3(0, 0, -1)]
-            .prefix(planar ? 4 : 6).map(g.offset)
-        let inside = g.morphological
-        var frontier = inside.indices.filter { p in inside[p] && steps.contains { !inside[p + $0] } }
-        for p in frontier { d[p] = 1 }
-        var distance: Int32 = 1, next: [Int] = []
-        while !frontier.isEmpty {
-            distance += 1
-            next.removeAll(keepingCapacity: true)
-            for p in frontier { for s in steps where inside[p + s] && d[p + s] == 0 {
-                d[p + s] = distance
-                next.append(p + s)
-            } }
-            swap(&frontier, &next)
-        }
+        let allSteps = [1, -1, g.rowStride, -g.rowStride, g.sliceStride, -g.sliceStride]
+        var frontier: [Int] = [], next: [Int] = []
+        g.morphological.withUnsafeBufferPointer { inside in d.withUnsafeMutableBufferPointer { d in allSteps.withUnsafeBufferPointer { all in
+            let steps = UnsafeBufferPointer(rebasing: all.prefix(planar ? 4 : 6))
+            // Every ROI voxel is at least one padding layer in, so p ± step stays in the grid.
+            let (first, last) = (g.sliceStride, inside.count - g.sliceStride)
+            for p in first..<last where inside[p] {
+                for s in steps where !inside[p + s] {
+                    d[p] = 1
+                    frontier.append(p)
+                    break
+                }
+            }
+            var distance: Int32 = 1
+            while !frontier.isEmpty {
+                distance += 1
+                next.removeAll(keepingCapacity: true)
+                for p in frontier { for s in steps where inside[p + s] && d[p + s] == 0 {
+                    d[p + s] = distance
+                    next.append(p + s)
+                } }
+                swap(&frontier, &next)
+            }
+        } } }
         return d
     }
 
