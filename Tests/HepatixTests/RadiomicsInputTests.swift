@@ -42,8 +42,8 @@ struct RadiomicsInputTests {
         #expect(runs.allSatisfy { $0 == runs[0] } && runs[0].count == 482)
     }
 
-    /// The O(N log N) Moran's I / Geary's C equal the O(N²) pair sums (double-precision FFT rounding:
-    /// agreement to 1e-9 relative; any indexing or padding error shows at 1e-2 or worse).
+    /// The O(N log N) Moran's I / Geary's C equal the O(N²) pair sums (any indexing or padding error
+    /// shows at 1e-2 or worse).
     @Test func autocorrelationByFFTMatchesPairSums() throws {
         let image = try Self.cube(7, mask: { ($0 * 31) % 5 != 0 }, value: { Double(($0 * 17) % 11) - 3 })
         let roi = image.values.indices.filter { image.mask[$0] }
@@ -51,6 +51,9 @@ struct RadiomicsInputTests {
         let x = roi.map { image.values[$0] }, mean = x.reduce(0, +) / Double(x.count)
         let direct = MorphologyFeatures.autocorrelation(positions, x, mean)
         let fft = try MorphologyFeatures.autocorrelationByFFT(image, mean: mean)
-        #expect(abs(fft.0 - direct.0) <= 1e-9 * abs(direct.0) && abs(fft.1 - direct.1) <= 1e-9 * abs(direct.1), "\(fft) vs \(direct)")
+        // The transforms run in single precision (InverseDistancePairSums): float rounding (6e-8) times
+        // log2 of the padded size (~4) times the ratio of spectral energy to the sum (< 10 here) bounds the
+        // relative error by ~2e-6; the double-precision version met 1e-9.
+        #expect(abs(fft.0 - direct.0) <= 2e-6 * abs(direct.0) && abs(fft.1 - direct.1) <= 2e-6 * abs(direct.1), "\(fft) vs \(direct)")
     }
 }

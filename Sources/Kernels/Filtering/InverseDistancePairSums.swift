@@ -12,8 +12,12 @@ import Foundation
 /// FFTs skip the zero padding: x-transforms run on the `ny·nz` data rows only, then each x-frequency
 /// plane is transformed along y on its `nz` data rows and along z in full, and summed at once (so the
 /// padded spectra are never stored whole). Padded sizes are even 2^a 3^b 5^c numbers (a prime factor
-/// such as 2 x 107 slows FFTW down ~10x). Double precision; FFTW_ESTIMATE plans and x-frequency planes
-/// summed in a fixed order, so the bits depend on neither timing nor the thread count.
+/// such as 2 x 107 slows FFTW down ~10x). The transforms run in single precision (twice as fast as double,
+/// half the memory) and every product and sum in double: the rounding error of a float FFT is ~1e-7 of
+/// the spectrum's energy, and here the sums are large fractions of it (Moran's I and Geary's C of IBSI's
+/// phantoms and a liver ROI move by at most 2e-7 relative against all-double transforms; IBSI's
+/// tolerances are ~5e-3). FFTW_ESTIMATE plans and x-frequency planes summed in a fixed order, so the bits
+/// depend on neither timing nor the thread count.
 public enum InverseDistancePairSums {
     /// `S(grids[p.0], grids[p.1])` for every pair `p`, each grid `nx × ny × nz` (x fastest) with voxel
     /// `spacing` (mm), on up to `threads` workers (0: one per core).
@@ -26,21 +30,18 @@ public enum InverseDistancePairSums {
         func padded(_ n: Int) -> Int { 2 * RampFilter.fftFriendlyLength(atLeast: n) }   // even, ≥ 2n - 1
         let (px, py, pz) = (padded(nx), padded(ny), padded(nz))
         try require(px * py * pz <= 1 << 30 && nx * ny * nz * grids.count <= 1 << 28, "grid too large for the inverse-distance sums")
-        var tq = Date(); func lap(_ s: String) { FileHandle.standardError.write("    \(s) \(Date().timeIntervalSince(tq))\n".data(using: .utf8)!); tq = Date() }
         let kernel = try kernelSpectrum(halves: SIMD3(px / 2, py / 2, pz / 2), spacing: spacing)
         let hx = px / 2 + 1, plane = nz * ny, (ky, kz) = (py / 2 + 1, pz / 2 + 1)
         // Stage 1: x-transforms of every data row, stored as [grid][u][z][y].
-        lap("kernel")
         let rows = try XTransformedRows(grids, nx: nx, plane: plane, px: px)
         // Stage 2: per x-frequency u, y- then z-transforms of each grid's plane, then the weighted products.
-        lap("rows")
         let planes = try PlaneTransforms(py: py, pz: pz, dataRows: nz, grids: grids.count)
         defer { planes.destroy() }
         let partial = UnsafeMutableBufferPointer<Double>.allocate(capacity: hx * pairs.count)
         defer { partial.deallocate() }
         let pool = WorkerPool(threads: threads)
         let scratch = (0..<pool.threads).map { _ in planes.makeScratch() }
-        defer { scratch.forEach { $0.forEach { fftw_free($0) } } }
+        defer { scratch.forEach { $0.forEach { fftwf_free($0) } } }
         let partialPointer = SendableMutablePointer(partial.baseAddress!)
         let scratchPointers = scratch.map { $0.map(SendableMutablePointer.init) }
         kernel.withUnsafeBufferPointer { kernelBuffer in
@@ -62,36 +63,35 @@ public enum InverseDistancePairSums {
                     let kernelRow = kernelPointer.pointer + (u * kz + (z <= pz / 2 ? z : pz - z)) * ky
                     for y in 0..<py {
                         let (p, q) = (a[z * py + y], c[z * py + y])
-                        sum += kernelRow[y <= py / 2 ? y : py - y] * (p.0 * q.0 + p.1 * q.1)
+                        sum += Double(kernelRow[y <= py / 2 ? y : py - y]) * (Double(p.0) * Double(q.0) + Double(p.1) * Double(q.1))
                     }
                 }
                 partialPointer.pointer[u * pairs.count + k] = weight * sum
             }
         }
         }
-        lap("planes")
         return pairs.indices.map { k in (0..<hx).reduce(0.0) { $0 + partial[$1 * pairs.count + k] } / Double(px * py * pz) }
     }
 
     /// The real spectrum of the periodic inverse-distance kernel at frequencies `0 ... halves` per axis,
     /// laid out [u_x][u_z][u_y]: a DCT-I of the kernel over offsets `0 ... halves`.
-    static func kernelSpectrum(halves h: SIMD3<Int>, spacing: SIMD3<Double>) throws -> [Double] {
+    static func kernelSpectrum(halves h: SIMD3<Int>, spacing: SIMD3<Double>) throws -> [Float] {
         let (mx, my, mz) = (h.x + 1, h.y + 1, h.z + 1)
-        var spectrum = [Double](repeating: 0, count: mx * my * mz)
-        let input = fftw_alloc_real(mx * my * mz)!
-        defer { fftw_free(input) }
+        var spectrum = [Float](repeating: 0, count: mx * my * mz)
+        let input = fftwf_alloc_real(mx * my * mz)!
+        defer { fftwf_free(input) }
         for x in 0..<mx { for z in 0..<mz { for y in 0..<my {
             let d = SIMD3(Double(x), Double(y), Double(z)) * spacing
             let r = (d * d).sum().squareRoot()
-            input[(x * mz + z) * my + y] = r > 0 ? 1 / r : 0
+            input[(x * mz + z) * my + y] = r > 0 ? Float(1 / r) : 0
         } } }
-        let kind = fftw_r2r_kind(FFTW_REDFT00.rawValue)
+        let kind = fftwf_r2r_kind(FFTW_REDFT00.rawValue)
         try spectrum.withUnsafeMutableBufferPointer { out in
             guard let plan = fftwPlannerLock.withLock({
-                fftw_plan_r2r_3d(Int32(mx), Int32(mz), Int32(my), input, out.baseAddress, kind, kind, kind, UInt32(FFTW_ESTIMATE))
+                fftwf_plan_r2r_3d(Int32(mx), Int32(mz), Int32(my), input, out.baseAddress, kind, kind, kind, UInt32(FFTW_ESTIMATE))
             }) else { throw GeometryError.unsupported("FFTW could not plan a \(mx) x \(mz) x \(my) DCT-I") }
-            fftw_execute(plan)
-            fftwPlannerLock.withLock { fftw_destroy_plan(plan) }
+            fftwf_execute(plan)
+            fftwPlannerLock.withLock { fftwf_destroy_plan(plan) }
         }
         return spectrum
     }
@@ -100,72 +100,72 @@ public enum InverseDistancePairSums {
 /// Stage 1 of `InverseDistancePairSums`: real-to-complex transforms (length `px`, zero-padded) of every
 /// x-row of every grid, stored transposed as [grid][u][row] so each x-frequency plane is contiguous.
 private final class XTransformedRows: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<fftw_complex>
+    private let storage: UnsafeMutablePointer<fftwf_complex>
     private let plane: Int, hx: Int
 
     init(_ grids: [[Double]], nx: Int, plane: Int, px: Int) throws {
         (self.plane, hx) = (plane, px / 2 + 1)
-        storage = fftw_alloc_complex(grids.count * hx * plane)!
+        storage = fftwf_alloc_complex(grids.count * hx * plane)!
         let batch = 256   // rows per transform call
-        let input = fftw_alloc_real(batch * px)!, output = fftw_alloc_complex(batch * hx)!
-        defer { fftw_free(input); fftw_free(output) }
+        let input = fftwf_alloc_real(batch * px)!, output = fftwf_alloc_complex(batch * hx)!
+        defer { fftwf_free(input); fftwf_free(output) }
         var n = Int32(px)
         guard let plan = fftwPlannerLock.withLock({
-            fftw_plan_many_dft_r2c(1, &n, Int32(batch), input, nil, 1, Int32(px), output, nil, 1, Int32(hx), UInt32(FFTW_ESTIMATE))
+            fftwf_plan_many_dft_r2c(1, &n, Int32(batch), input, nil, 1, Int32(px), output, nil, 1, Int32(hx), UInt32(FFTW_ESTIMATE))
         }) else {
-            fftw_free(storage)
+            fftwf_free(storage)
             throw GeometryError.unsupported("FFTW could not plan \(batch) transforms of length \(px)")
         }
-        defer { fftwPlannerLock.withLock { fftw_destroy_plan(plan) } }
+        defer { fftwPlannerLock.withLock { fftwf_destroy_plan(plan) } }
         input.update(repeating: 0, count: batch * px)
         for (g, grid) in grids.enumerated() {
             for first in stride(from: 0, to: plane, by: batch) {
                 let count = min(batch, plane - first)
-                for r in 0..<count { for x in 0..<nx { input[r * px + x] = grid[(first + r) * nx + x] } }
+                for r in 0..<count { for x in 0..<nx { input[r * px + x] = Float(grid[(first + r) * nx + x]) } }
                 for r in count..<batch { for x in 0..<nx { input[r * px + x] = 0 } }
-                fftw_execute(plan)
+                fftwf_execute(plan)
                 let base = storage + g * hx * plane
                 for r in 0..<count { for u in 0..<hx { base[u * plane + first + r] = output[r * hx + u] } }
             }
         }
     }
 
-    deinit { fftw_free(storage) }
+    deinit { fftwf_free(storage) }
 
     /// The `ny·nz` transformed rows of grid `g` at x-frequency `u` ([z][y]).
-    func pointer(grid g: Int, u: Int) -> UnsafeMutablePointer<fftw_complex> { storage + (g * hx + u) * plane }
+    func pointer(grid g: Int, u: Int) -> UnsafeMutablePointer<fftwf_complex> { storage + (g * hx + u) * plane }
 }
 
 /// Stage 2 of `InverseDistancePairSums`: in-place 2D transforms of one x-frequency plane (`pz × py`,
 /// y fastest) whose first `dataRows` z-rows hold data and the rest zeros.
 private struct PlaneTransforms: @unchecked Sendable {
     let py: Int, pz: Int, grids: Int
-    private let alongY: fftw_plan, alongZ: fftw_plan
+    private let alongY: fftwf_plan, alongZ: fftwf_plan
 
     init(py: Int, pz: Int, dataRows: Int, grids: Int) throws {
         (self.py, self.pz, self.grids) = (py, pz, grids)
-        let probe = fftw_alloc_complex(py * pz)!
-        defer { fftw_free(probe) }
+        let probe = fftwf_alloc_complex(py * pz)!
+        defer { fftwf_free(probe) }
         var (ny, nz) = (Int32(py), Int32(pz))
         let plans = fftwPlannerLock.withLock {
-            (fftw_plan_many_dft(1, &ny, Int32(dataRows), probe, nil, 1, Int32(py), probe, nil, 1, Int32(py), FFTW_FORWARD, UInt32(FFTW_ESTIMATE)),
-             fftw_plan_many_dft(1, &nz, Int32(py), probe, nil, Int32(py), 1, probe, nil, Int32(py), 1, FFTW_FORWARD, UInt32(FFTW_ESTIMATE)))
+            (fftwf_plan_many_dft(1, &ny, Int32(dataRows), probe, nil, 1, Int32(py), probe, nil, 1, Int32(py), FFTW_FORWARD, UInt32(FFTW_ESTIMATE)),
+             fftwf_plan_many_dft(1, &nz, Int32(py), probe, nil, Int32(py), 1, probe, nil, Int32(py), 1, FFTW_FORWARD, UInt32(FFTW_ESTIMATE)))
         }
         guard let y = plans.0, let z = plans.1 else {
-            fftwPlannerLock.withLock { [plans.0, plans.1].compactMap { $0 }.forEach(fftw_destroy_plan) }
+            fftwPlannerLock.withLock { [plans.0, plans.1].compactMap { $0 }.forEach(fftwf_destroy_plan) }
             throw GeometryError.unsupported("FFTW could not plan \(py) x \(pz) plane transforms")
         }
         (alongY, alongZ) = (y, z)
     }
 
     /// One plane buffer per grid, for one worker.
-    func makeScratch() -> [UnsafeMutablePointer<fftw_complex>] { (0..<grids).map { _ in fftw_alloc_complex(py * pz)! } }
+    func makeScratch() -> [UnsafeMutablePointer<fftwf_complex>] { (0..<grids).map { _ in fftwf_alloc_complex(py * pz)! } }
 
     /// Transforms `plane` in place (FFTW's new-array execute is thread-safe).
-    func transform(_ plane: UnsafeMutablePointer<fftw_complex>) {
-        fftw_execute_dft(alongY, plane, plane)
-        fftw_execute_dft(alongZ, plane, plane)
+    func transform(_ plane: UnsafeMutablePointer<fftwf_complex>) {
+        fftwf_execute_dft(alongY, plane, plane)
+        fftwf_execute_dft(alongZ, plane, plane)
     }
 
-    func destroy() { fftwPlannerLock.withLock { fftw_destroy_plan(alongY); fftw_destroy_plan(alongZ) } }
+    func destroy() { fftwPlannerLock.withLock { fftwf_destroy_plan(alongY); fftwf_destroy_plan(alongZ) } }
 }

@@ -8,26 +8,27 @@ public enum RadixSort {
         guard values.count > 256 else { return values.sorted { key($0) < key($1) } }
         let n = values.count
         var keys = values.map(key), scratch = [UInt64](repeating: 0, count: n)
-        let (bits, radix) = (11, 1 << 11)
-        var counts = [Int](repeating: 0, count: radix)
-        for shift in stride(from: 0, to: 64, by: bits) {
-            var moved = false
+        let (bits, radix, passes) = (11, 1 << 11, 6)
+        // All digit histograms in one read; a digit that every key shares needs no pass.
+        var counts = [Int](repeating: 0, count: radix * passes)
+        keys.withUnsafeBufferPointer { keys in counts.withUnsafeMutableBufferPointer { counts in
+            for k in keys { for pass in 0..<passes { counts[pass * radix + Int(truncatingIfNeeded: k >> UInt64(pass * bits)) & (radix - 1)] += 1 } }
+        } }
+        for pass in 0..<passes {
+            let histogram = pass * radix
+            guard !counts[histogram..<(histogram + radix)].contains(n) else { continue }
             keys.withUnsafeBufferPointer { source in scratch.withUnsafeMutableBufferPointer { target in
                 counts.withUnsafeMutableBufferPointer { counts in
-                    counts.update(repeating: 0)
-                    for k in source { counts[Int(truncatingIfNeeded: k >> UInt64(shift)) & (radix - 1)] += 1 }
-                    guard !counts.contains(n) else { return }   // one digit value: the order stays
                     var total = 0
-                    for d in 0..<radix { (counts[d], total) = (total, total + counts[d]) }
+                    for d in histogram..<(histogram + radix) { (counts[d], total) = (total, total + counts[d]) }
                     for k in source {
-                        let d = Int(truncatingIfNeeded: k >> UInt64(shift)) & (radix - 1)
+                        let d = histogram + Int(truncatingIfNeeded: k >> UInt64(pass * bits)) & (radix - 1)
                         target[counts[d]] = k
                         counts[d] += 1
                     }
-                    moved = true
                 }
             } }
-            if moved { swap(&keys, &scratch) }
+            swap(&keys, &scratch)
         }
         return keys.map(value)
     }

@@ -12,56 +12,52 @@ enum MorphologyFeatures {
         ("morph.v.dens.conv.hull", "R3ER"), ("morph.a.dens.conv.hull", "7T7F"), ("morph.integ.int", "99N0"), ("morph.moran.i", "N365"), ("morph.geary.c", "NPT7"),
     ]
 
-    /// Shape from `image`'s (morphological) mask; intensity-weighted features from `intensity`'s mask.
-    static func features(_ image: RadiomicsImage, intensity: RadiomicsImage) -> [RadiomicsFeature] {
-        var tq = Date(); func lap(_ s: String) { FileHandle.standardError.write("  \(s) \(Date().timeIntervalSince(tq))\n".data(using: .utf8)!); tq = Date() }
+    /// The shape features (all but Moran's I and Geary's C) from `image`'s (morphological) mask;
+    /// intensity-weighted ones from `intensity`'s mask.
+    static func shapeFeatures(_ image: RadiomicsImage, intensity: RadiomicsImage) -> [RadiomicsFeature] {
         let mesh = SurfaceMesh(mask: image.mask, nx: image.nx, ny: image.ny, nz: image.nz, spacing: image.spacing)
         let v = mesh.volume, a = mesh.area
-        lap("mesh")
         func position(_ i: Int) -> SIMD3<Double> {
             SIMD3<Double>(Double(i % image.nx), Double((i / image.nx) % image.ny), Double(i / (image.nx * image.ny))) * image.spacing
         }
-        let positions = image.values.indices.filter { image.mask[$0] }.map(position)
-        let roi = intensity.values.indices.filter { intensity.mask[$0] }
-        let intensityPositions = roi.map(position)
-        let intensities = roi.map { image.values[$0] }
-        let n = Double(positions.count)
-        let centre = positions.reduce(.zero, +) / n
-        let weighted = zip(intensityPositions, intensities).reduce(SIMD3<Double>.zero) { $0 + $1.0 * $1.1 } / intensities.reduce(0, +)
-        lap("positions")
+        var count = 0, centre = SIMD3<Double>.zero, weighted = SIMD3<Double>.zero, intensitySum = 0.0
+        for i in image.mask.indices where image.mask[i] { centre += position(i); count += 1 }
+        for i in intensity.mask.indices where intensity.mask[i] { weighted += position(i) * image.values[i]; intensitySum += image.values[i] }
+        let n = Double(count)
+        centre /= n
+        weighted /= intensitySum
+        let mean = intensitySum / Double(intensity.mask.lazy.filter { $0 }.count)
+        var c = [Double](repeating: 0, count: 6)   // sample covariance (N - 1): xx, yy, zz, xy, xz, yz
+        for i in image.mask.indices where image.mask[i] {
+            let d = position(i) - centre
+            c[0] += d.x * d.x; c[1] += d.y * d.y; c[2] += d.z * d.z; c[3] += d.x * d.y; c[4] += d.x * d.z; c[5] += d.y * d.z
+        }
+        let l = eigenvaluesDescending(c.map { $0 / Double(max(count - 1, 1)) })
         let hull = ConvexHull(mesh.halfVoxelVertices)
-        lap("hull")
         let (hullVolume, hullArea) = hull.measures(mesh.vertices)
         // The largest distance between mesh vertices is reached between hull vertices.
         let extreme = Array(Set(hull.faces.flatMap { [$0.0, $0.1, $0.2] })).sorted().map { mesh.vertices[$0] }
         var diameter = 0.0
         for i in extreme.indices { for j in (i + 1)..<extreme.count { diameter = max(diameter, length(extreme[i] - extreme[j])) } }
-        lap("diam")
-        let l = eigenvaluesDescending(covariance(positions, centre))
         let (lo, hi) = (mesh.vertices.reduce(mesh.vertices[0]) { pointwiseMin($0, $1) }, mesh.vertices.reduce(mesh.vertices[0]) { pointwiseMax($0, $1) })
         let box = hi - lo
         let (ea, eb, ec) = (2 * l.0.squareRoot(), 2 * l.1.squareRoot(), 2 * l.2.squareRoot())
-        let mean = intensities.reduce(0, +) / Double(intensities.count)
-        let (moran, geary) = (try? autocorrelationByFFT(intensity, mean: mean)) ?? (Double.nan, Double.nan)
-        lap("moran")
         let sphere = pow(36 * Double.pi * v * v, 1.0 / 3)
-        return rows(names, [
+        return rows(Array(names.dropLast(2)), [
             v, n * image.spacing.x * image.spacing.y * image.spacing.z, a, a / v, v / (Double.pi.squareRoot() * pow(a, 1.5)),
             36 * Double.pi * v * v / (a * a * a), a / sphere, sphere / a, a / sphere - 1, length(centre - weighted), diameter,
             4 * l.0.squareRoot(), 4 * l.1.squareRoot(), 4 * l.2.squareRoot(), (l.1 / l.0).squareRoot(), (l.2 / l.0).squareRoot(),
             v / (box.x * box.y * box.z), a / (2 * (box.x * box.y + box.y * box.z + box.z * box.x)),
-            v / (4 * Double.pi / 3 * ea * eb * ec), a / ellipsoidArea(ea, eb, ec), v / hullVolume, a / hullArea, v * mean, moran, geary,
+            v / (4 * Double.pi / 3 * ea * eb * ec), a / ellipsoidArea(ea, eb, ec), v / hullVolume, a / hullArea, v * mean,
         ])
     }
 
-    /// Sample covariance (N - 1) of `points` about `centre`, as (xx, yy, zz, xy, xz, yz).
-    static func covariance(_ points: [SIMD3<Double>], _ centre: SIMD3<Double>) -> [Double] {
-        var c = [Double](repeating: 0, count: 6)
-        for p in points {
-            let d = p - centre
-            c[0] += d.x * d.x; c[1] += d.y * d.y; c[2] += d.z * d.z; c[3] += d.x * d.y; c[4] += d.x * d.z; c[5] += d.y * d.z
-        }
-        return c.map { $0 / Double(max(points.count - 1, 1)) }
+    /// Moran's I and Geary's C of `intensity`'s ROI (NaN for a constant ROI), on up to `threads` workers.
+    static func autocorrelationFeatures(_ intensity: RadiomicsImage, threads: Int) -> [RadiomicsFeature] {
+        let roi = intensity.values.indices.filter { intensity.mask[$0] }
+        let mean = roi.reduce(0) { $0 + intensity.values[$1] } / Double(roi.count)
+        let (moran, geary) = (try? autocorrelationByFFT(intensity, mean: mean, threads: threads)) ?? (Double.nan, Double.nan)
+        return rows(Array(names.suffix(2)), [moran, geary])
     }
 
     /// Eigenvalues of a symmetric 3x3 matrix (trigonometric closed form), largest first.

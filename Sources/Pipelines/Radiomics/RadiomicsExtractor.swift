@@ -45,7 +45,8 @@ public struct RadiomicsSettings: Sendable, Equatable {
 /// Computes IBSI features of a `RadiomicsImage`: morphology, local intensity, intensity statistics,
 /// intensity histogram, intensity-volume histogram, GLCM, GLRLM (six aggregations), GLSZM, GLDZM,
 /// NGTDM, NGLDM (2D / 2.5D / 3D). The image's mask is the morphological mask; re-segmentation derives
-/// the intensity mask from it. Not yet: interpolation to isotropic grids (configurations B-E).
+/// the intensity mask from it. Interpolation is a separate step before this one
+/// (`RadiomicsImage.resampled`, which `IBSIConfiguration` applies for configurations B-E).
 public struct RadiomicsExtractor: Sendable {
     /// The processing settings.
     public var settings: RadiomicsSettings
@@ -102,38 +103,44 @@ public struct RadiomicsExtractor: Sendable {
         // Work on the ROI's box plus the local-intensity sphere's reach (6.2 mm) and one voxel.
         let reach = SIMD3(Int((6.21 / whole.spacing.x).rounded(.up)), Int((6.21 / whole.spacing.y).rounded(.up)),
                           Int((6.21 / whole.spacing.z).rounded(.up))) &+ 1
-        let t00 = Date(); let image = try whole.croppedToROI(margin: reach)
+        let image = try whole.croppedToROI(margin: reach)
         let intensity = try intensityMask(image)
-        let roi = image.values.indices.filter { intensity[$0] }
-        let values = roi.map { image.values[$0] }
+        var roi: [Int] = []
+        intensity.withUnsafeBufferPointer { m in for i in m.indices where m[i] { roi.append(i) } }
+        let values = image.values.withUnsafeBufferPointer { v in roi.map { v[$0] } }
         let (levels, count) = try self.levels(values)
-        var grid = [Int32](repeating: 0, count: image.values.count)
-        for (k, v) in roi.enumerated() { grid[v] = Int32(levels[k]) }
-        let texture = TextureGrid(nx: image.nx, ny: image.ny, nz: image.nz, levels: grid, levelCount: count, morphological: image.mask)
+        let texture = TextureGrid(nx: image.nx, ny: image.ny, nz: image.nz, roi: roi, levels: levels, levelCount: count, morphological: image.mask)
         let masked = try RadiomicsImage(nx: image.nx, ny: image.ny, nz: image.nz, spacing: image.spacing, values: image.values, mask: intensity)
-        let sorted = RadixSort.sorted(values)
-        let ivh = try volumeHistogram(sorted: sorted, levels: levels, levelCount: count)
+        try checkVolumeHistogramSettings()
         // Families run as independent work items, each computed whole by one worker and stored in its own
-        // slot, then joined in a fixed order: the bits do not depend on the thread count.
-        let families: [@Sendable () -> [RadiomicsFeature]] = [
-            { MorphologyFeatures.features(image, intensity: masked) },
-            { LocalIntensityFeatures.features(masked) },
-            { IntensityFeatures.statistics(sorted: sorted) + IntensityFeatures.histogram(levels, levelCount: count) + ivh },
-            { CooccurrenceFeatures.features(texture) },
-            { RunLengthFeatures.features(texture) },
-            { ZoneFeatures.features(texture) },
-            { NeighbourhoodFeatures.features(texture) },
+        // slot, then joined in output order: the bits do not depend on the thread count. Items are handed
+        // out longest first (liver ROI timings) so two workers finish close together.
+        let threads = settings.threads
+        let families: [(slot: Int, run: @Sendable () -> [RadiomicsFeature])] = [
+            (1, { MorphologyFeatures.autocorrelationFeatures(masked, threads: threads) }),
+            (0, { MorphologyFeatures.shapeFeatures(image, intensity: masked) }),
+            (6, { ZoneFeatures.features(texture) }),
+            (2, { LocalIntensityFeatures.features(masked) }),
+            (5, { RunLengthFeatures.features(texture) }),
+            (7, { NeighbourhoodFeatures.features(texture) }),
+            (3, { [self] in
+                let sorted = RadixSort.sorted(values)
+                return IntensityFeatures.statistics(sorted: sorted) + IntensityFeatures.histogram(levels, levelCount: count)
+                    + volumeHistogram(sorted: sorted, levels: levels, levelCount: count)
+            }),
+            (4, { CooccurrenceFeatures.features(texture) }),
         ]
-        FileHandle.standardError.write("prep \(Date().timeIntervalSince(t00)) \(image.nx)x\(image.ny)x\(image.nz)\n".data(using: .utf8)!)
         let results = FamilyResults(count: families.count)
-        WorkerPool(threads: settings.threads).forEach(items: families.count) { _, k in let t0 = Date(); results.store(families[k](), at: k); FileHandle.standardError.write("family \(k) \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!) }
+        WorkerPool(threads: threads).forEach(items: families.count) { _, k in
+            results.store(families[k].run(), at: families[k].slot)
+        }
         return results.joined()
     }
 
     /// The IVH of the intensity-mask voxels (`sorted`: their intensities ascending; `levels`: their grey
     /// levels) under `settings.volumeHistogram`; the fractions run over the re-segmentation range when
     /// there is one, else over the ROI's. Every binning is monotone, so binned sorted values stay sorted.
-    func volumeHistogram(sorted: [Double], levels: [Int], levelCount: Int) throws -> [RadiomicsFeature] {
+    func volumeHistogram(sorted: [Double], levels: [Int], levelCount: Int) -> [RadiomicsFeature] {
         switch settings.volumeHistogram {
         case .textureLevels:
             var counts = [Double](repeating: 0, count: levelCount + 1)
@@ -149,8 +156,21 @@ public struct RadiomicsExtractor: Sendable {
             let top = settings.range?.upperBound ?? sorted.last!
             return IntensityFeatures.volumeHistogram(sorted: sorted.map(centre), step: width, range: centre(lower)...centre(top))
         case .fixedBinNumber(let n):
-            let binned = try RadiomicsExtractor(discretisation: .fixedBinNumber(n)).levels(sorted).levels.map(Double.init)
+            // Checked by `checkVolumeHistogramSettings`, so binning cannot fail here.
+            let binned = (try? RadiomicsExtractor(discretisation: .fixedBinNumber(n)).levels(sorted).levels.map(Double.init)) ?? []
             return IntensityFeatures.volumeHistogram(sorted: binned)
+        }
+    }
+
+    /// Refuses IVH settings that cannot bin: a non-positive or non-finite step or width, a bin number
+    /// outside 1...65536.
+    func checkVolumeHistogramSettings() throws {
+        switch settings.volumeHistogram {
+        case .textureLevels: return
+        case .intensities(let w), .fixedBinSize(let w):
+            guard w > 0, w.isFinite else { throw RadiomicsError.invalid("intensity-volume histogram step must be positive, got \(w)") }
+        case .fixedBinNumber(let n):
+            guard n >= 1 && n <= 1 << 16 else { throw RadiomicsError.invalid("IVH bin number must be 1...65536, got \(n)") }
         }
     }
 }

@@ -113,12 +113,15 @@ extension RadiomicsImage {
     /// edges and neighbourhoods see non-ROI voxels either way), and it saves scanning the whole scan.
     func croppedToROI(margin: SIMD3<Int>) throws -> RadiomicsImage {
         var lo = SIMD3(Int.max, Int.max, Int.max), hi = SIMD3(Int.min, Int.min, Int.min)
-        for z in 0..<nz { for y in 0..<ny {
-            let row = (z * ny + y) * nx
-            for x in 0..<nx where mask[row + x] {
-                lo = pointwiseMin(lo, SIMD3(x, y, z)); hi = pointwiseMax(hi, SIMD3(x, y, z))
-            }
-        } }
+        mask.withUnsafeBytes { bytes in
+            for z in 0..<nz { for y in 0..<ny {
+                let row = (z * ny + y) * nx
+                guard let first = Self.firstSet(bytes, row..<(row + nx)) else { continue }
+                var last = row + nx - 1
+                while bytes[last] == 0 { last -= 1 }
+                lo = pointwiseMin(lo, SIMD3(first - row, y, z)); hi = pointwiseMax(hi, SIMD3(last - row, y, z))
+            } }
+        }
         lo = pointwiseMax(lo &- margin, .zero)
         hi = pointwiseMin(hi &+ margin, SIMD3(nx - 1, ny - 1, nz - 1))
         if lo == .zero && hi == SIMD3(nx - 1, ny - 1, nz - 1) { return self }
@@ -131,5 +134,13 @@ extension RadiomicsImage {
             m.append(contentsOf: mask[(row + lo.x)...(row + hi.x)])
         } }
         return try RadiomicsImage(nx: size.x, ny: size.y, nz: size.z, spacing: spacing, values: v, mask: m)
+    }
+
+    /// The first non-zero byte of `bytes[range]` (Bools are stored as bytes 0 / 1), scanning eight at a time.
+    static func firstSet(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound && bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) == 0 { i += 8 }
+        while i < range.upperBound { if bytes[i] != 0 { return i }; i += 1 }
+        return nil
     }
 }

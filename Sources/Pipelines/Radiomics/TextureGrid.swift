@@ -33,22 +33,31 @@ struct TextureGrid {
         return all.filter { $0.z == 0 } + all.filter { $0.z != 0 }
     }()
 
-    /// A grid from per-voxel `levels` (0 outside the ROI) and the morphological mask, both `nx × ny × nz`.
-    init(nx: Int, ny: Int, nz: Int, levels unpadded: [Int32], levelCount: Int, morphological mask: [Bool]) {
+    /// A grid from the ROI voxels' indices on the `nx × ny × nz` grid (x fastest, ascending) with their
+    /// `levels`, and the morphological mask on that grid.
+    init(nx: Int, ny: Int, nz: Int, roi unpadded: [Int], levels roiLevels: [Int], levelCount: Int, morphological mask: [Bool]) {
         (self.nx, self.ny, self.nz, self.levelCount) = (nx, ny, nz, levelCount)
-        (rowStride, sliceStride) = (nx + 2, (nx + 2) * (ny + 2))
+        let (rowStride, sliceStride) = (nx + 2, (nx + 2) * (ny + 2))
+        (self.rowStride, self.sliceStride) = (rowStride, sliceStride)
         var levels = [Int32](repeating: 0, count: sliceStride * (nz + 2))
         var morphological = [Bool](repeating: false, count: levels.count)
-        var roi: [Int] = [], starts = [0]
-        for z in 0..<nz {
-            for y in 0..<ny { for x in 0..<nx {
-                let (source, target) = ((z * ny + y) * nx + x, (z + 1) * sliceStride + (y + 1) * rowStride + x + 1)
-                levels[target] = unpadded[source]
-                morphological[target] = mask[source]
-                if unpadded[source] > 0 { roi.append(target) }
+        var roi = [Int](repeating: 0, count: unpadded.count), starts = [Int](repeating: 0, count: nz + 1)
+        levels.withUnsafeMutableBufferPointer { levels in roi.withUnsafeMutableBufferPointer { roi in
+            for (k, i) in unpadded.enumerated() {
+                let (z, y, x) = (i / (nx * ny), (i / nx) % ny, i % nx)
+                let p = (z + 1) * sliceStride + (y + 1) * rowStride + x + 1
+                roi[k] = p
+                levels[p] = Int32(roiLevels[k])
+                starts[z + 1] = k + 1
+            }
+        } }
+        for z in 0..<nz where starts[z + 1] == 0 { starts[z + 1] = starts[z] }   // slices without ROI voxels
+        morphological.withUnsafeMutableBufferPointer { target in mask.withUnsafeBufferPointer { source in
+            for z in 0..<nz { for y in 0..<ny {
+                let (from, to) = ((z * ny + y) * nx, (z + 1) * sliceStride + (y + 1) * rowStride + 1)
+                (target.baseAddress! + to).update(from: source.baseAddress! + from, count: nx)
             } }
-            starts.append(roi.count)
-        }
+        } }
         (self.levels, self.morphological, self.roi, sliceStarts) = (levels, morphological, roi, starts)
     }
 
