@@ -1,17 +1,36 @@
 import Foundation
 import Hepatix
 
-/// `hepatix radiomics --image DESCRIPTOR.json [--config phantom|A|B|C|D|E] [--format csv|json] [--threads N]`:
-/// IBSI features of the raw + JSON form of `../shared/conformance/ibsi` (image and mask named in the
-/// descriptor), printed as CSV (`tag,code,aggregation,value`) or JSON. NIfTI input comes with the
-/// DICOM/NIfTI issue.
+/// `hepatix radiomics --image IMG [--mask MASK [--label N]] [--config phantom|A|B|C|D|E|settings.json]
+/// [--format csv|json] [--threads N]`: IBSI features, printed as CSV (`tag,code,aggregation,value`) or
+/// JSON. IMG is either the raw + JSON descriptor of `../shared/conformance/ibsi` (naming image and mask)
+/// or a NIfTI image (`.nii`, `.nii.gz`) with a NIfTI MASK, whose ROI is label N (default: non-zero).
+/// The extraction time (after loading and interpolation) goes to standard error.
 enum RadiomicsCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--image", "--config", "--format", "--threads"])
-        let loaded = try RadiomicsImage.loadRaw(descriptor: try a.required("--image"))
+        let a = try Arguments(args, valued: ["--image", "--mask", "--label", "--config", "--format", "--threads"])
+        let imagePath = try a.required("--image")
+        let loaded: RadiomicsImage
+        if imagePath.hasSuffix(".json") {
+            guard a["--mask"] == nil, a["--label"] == nil else { throw CLIError("a descriptor names its own mask: drop --mask/--label") }
+            loaded = try RadiomicsImage.loadRaw(descriptor: imagePath)
+        } else {
+            guard let mask = a["--mask"] else { throw CLIError("a NIfTI image needs --mask MASK.nii[.gz]") }
+            let label = try a["--label"].map { text -> Int in
+                guard let n = Int(text) else { throw CLIError("--label takes an integer, got '\(text)'") }
+                return n
+            }
+            loaded = try RadiomicsImage.loadNIfTI(image: imagePath, mask: mask, label: label)
+        }
         let name = a["--config"] ?? "phantom"
-        guard let configuration = IBSIConfiguration.named(name) else {
-            throw CLIError("configuration '\(name)' is not available (phantom, A, B, C, D, E)")
+        let configuration: IBSIConfiguration
+        if name.hasSuffix(".json") {
+            configuration = try IBSIConfiguration.load(settingsFile: name)
+        } else {
+            guard let named = IBSIConfiguration.named(name) else {
+                throw CLIError("configuration '\(name)' is not available (phantom, A, B, C, D, E or a settings .json)")
+            }
+            configuration = named
         }
         var settings = configuration.settings
         settings.threads = try a.int("--threads", default: 0)

@@ -12,7 +12,8 @@ usage: hepatix <command> [options]
               measured parallel-beam data (flat/dark, -ln, rotation-centre search); prints the centre
   project     --workload DIR/geometry.json [--projector joseph|joseph-strip|joseph-reference] [--threads N] [--repeat K]
               times one forward and one adjoint projection (one SIRT iteration's work), prints JSON
-  radiomics   --image DESCRIPTOR.json [--config phantom|A|B|C|D|E] [--format csv|json] [--threads N]
+  radiomics   --image DESCRIPTOR.json|IMG.nii[.gz] [--mask MASK.nii[.gz] [--label N]]
+              [--config phantom|A|B|C|D|E|settings.json] [--format csv|json] [--threads N]
               IBSI features (raw + JSON input as in ../shared/conformance/ibsi)
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions

@@ -85,6 +85,27 @@ public struct RadiomicsImage: Sendable {
     }
 }
 
+extension RadiomicsImage {
+    /// An image and its mask from NIfTI files (`.nii` / `.nii.gz`); the ROI is the mask's voxels equal to
+    /// `label`, or its non-zero voxels without one. Spacing comes from the image.
+    /// - Throws: `RadiomicsError.invalid` for unreadable files, grids that differ in size or placement
+    ///   (voxel-to-world transforms more than 1e-3 mm apart), or an empty ROI.
+    public static func loadNIfTI(image imagePath: String, mask maskPath: String, label: Int? = nil) throws -> RadiomicsImage {
+        let image: NIfTIVolume, mask: NIfTIVolume
+        do { (image, mask) = (try NIfTIVolume.read(imagePath), try NIfTIVolume.read(maskPath)) }
+        catch let error as NIfTIError { throw RadiomicsError.invalid(error.description) }
+        guard (image.nx, image.ny, image.nz) == (mask.nx, mask.ny, mask.nz) else {
+            throw RadiomicsError.invalid("image \(imagePath) is \(image.nx) x \(image.ny) x \(image.nz) but mask \(maskPath) is \(mask.nx) x \(mask.ny) x \(mask.nz)")
+        }
+        let gap = zip(image.affine, mask.affine).map { (a, b) -> Double in let d = a - b; return max(abs(d.x), abs(d.y), abs(d.z), abs(d.w)) }.max() ?? 0
+        guard gap <= 1e-3 else {
+            throw RadiomicsError.invalid("image and mask grids are placed differently (transforms differ by \(gap) mm)")
+        }
+        let roi = mask.values.map { v in label.map { v == Double($0) } ?? (v != 0) }
+        return try RadiomicsImage(nx: image.nx, ny: image.ny, nz: image.nz, spacing: image.spacing, values: image.values, mask: roi)
+    }
+}
+
 /// One computed feature: its IBSI tag (`cm.joint.max`) and code (`GYBY`), the aggregation
 /// ("3D, merged"; empty for families without), and the value (NaN where IBSI defines none).
 public struct RadiomicsFeature: Sendable, Equatable {
