@@ -40,9 +40,11 @@ test-c:
 	Tests/CConsumers/check_exports.sh $(BUILD)/libhepatix.so include/hepatix.h
 	scripts/check-install.sh
 
-## bench: W1/W2/W3 against ASTRA, RTK and plastimatch in the same run (see BENCHMARKS.md)
+## bench: W1/W2/W3 against ASTRA, RTK and plastimatch, radiomics against PyRadiomics and Z-Rad, each
+## in the same run (see BENCHMARKS.md)
 bench: build
 	scripts/bench-recon.sh
+	scripts/bench-radiomics.sh
 
 ## asan: the Swift tests under AddressSanitizer (debug build in .build-asan). Leak detection is off:
 ## at exit it reports the XCTest harness's own runtime allocations, not Hepatix's.

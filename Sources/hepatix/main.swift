@@ -15,6 +15,9 @@ usage: hepatix <command> [options]
   radiomics   --image DESCRIPTOR.json|IMG.nii[.gz] [--mask MASK.nii[.gz] [--label N]]
               [--config phantom|A|B|C|D|E|settings.json] [--format csv|json] [--threads N]
               IBSI features (raw + JSON input as in ../shared/conformance/ibsi)
+  signature   fit --table CASES.csv --target COL --kind lasso|random-forest --out MODEL.json [--folds K] [--trees N]
+              apply --model MODEL.json --features FEATURES.csv | --table CASES.csv
+              radiomic signatures: LASSO with k-fold CV, or a random forest; JSON models
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions
 """
@@ -28,6 +31,7 @@ do {
     case "demo": try DemoCommand.run(rest)
     case "project": try ProjectCommand.run(rest)
     case "radiomics": try RadiomicsCommand.run(rest)
+    case "signature": try SignatureCommand.run(rest)
     case "info": print(BuildInfo.summary)
     case "-h", "--help", "help": print(usage)
     default: throw CLIError("unknown command '\(argv[1])'\n\(usage)")

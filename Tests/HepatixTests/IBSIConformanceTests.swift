@@ -17,21 +17,11 @@ struct IBSIConformanceTests {
         let text = try String(contentsOfFile: fixtures + "/ibsi1_reference_values.csv", encoding: .utf8)
         var out: [(String, String, Double, Double, String)] = []
         for line in text.split(whereSeparator: \.isNewline).dropFirst() {
-            let f = csvFields(String(line))
+            let f = CSV.fields(line)
             guard f.count >= 10, f[5] == dataSet, f[6] == configuration, let v = Double(f[8]), let t = Double(f[9]) else { continue }
             out.append((f[4], f[7], v, t, f[3]))
         }
         return out
-    }
-
-    /// Splits one CSV line, honouring double quotes.
-    static func csvFields(_ line: String) -> [String] {
-        var fields: [String] = [], current = "", quoted = false
-        for c in line {
-            if c == "\"" { quoted.toggle() } else if c == "," && !quoted { fields.append(current); current = "" } else { current.append(c) }
-        }
-        fields.append(current)
-        return fields
     }
 
     /// IBSI's check: the value rounded to 3 significant digits lies within the tolerance.
@@ -48,7 +38,7 @@ struct IBSIConformanceTests {
         let text = try String(contentsOfFile: fixtures + "/allowed_deviations.csv", encoding: .utf8)
         var out: [String: String] = [:]
         for line in text.split(whereSeparator: \.isNewline).dropFirst() where !line.hasPrefix("#") {
-            let f = csvFields(String(line))
+            let f = CSV.fields(line)
             if f.count >= 4, f[0] == configuration { out[f[1] + "|" + f[2]] = f[3] }
         }
         return out
