@@ -2,13 +2,13 @@ import Foundation
 import Hepatix
 
 /// `hepatix radiomics --image IMG [--mask MASK [--label N]] [--config phantom|A|B|C|D|E|settings.json]
-/// [--format csv|json] [--threads N]`: IBSI features, printed as CSV (`tag,code,aggregation,value`) or
+/// [--format csv|json] [--threads N] [--repeat K]`: IBSI features, printed as CSV (`tag,code,aggregation,value`) or
 /// JSON. IMG is either the raw + JSON descriptor of `../shared/conformance/ibsi` (naming image and mask)
 /// or a NIfTI image (`.nii`, `.nii.gz`) with a NIfTI MASK, whose ROI is label N (default: non-zero).
-/// The extraction time (after loading and interpolation) goes to standard error.
+/// The extraction time (after loading; the median of K runs) goes to standard error.
 enum RadiomicsCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--image", "--mask", "--label", "--config", "--format", "--threads"])
+        let a = try Arguments(args, valued: ["--image", "--mask", "--label", "--config", "--format", "--threads", "--repeat"])
         let imagePath = try a.required("--image")
         let loaded: RadiomicsImage
         if imagePath.hasSuffix(".json") {
@@ -34,9 +34,14 @@ enum RadiomicsCommand {
         }
         var settings = configuration.settings
         settings.threads = try a.int("--threads", default: 0)
-        let start = Date()
-        let features = try RadiomicsExtractor(settings: settings).features(try configuration.prepare(loaded))
-        let seconds = Date().timeIntervalSince(start)
+        // --repeat K extracts K times and reports the median time (the features are the same each time).
+        var features: [RadiomicsFeature] = [], times: [Double] = []
+        for _ in 0..<max(1, try a.int("--repeat", default: 1)) {
+            let start = Date()
+            features = try RadiomicsExtractor(settings: settings).features(try configuration.prepare(loaded))
+            times.append(Date().timeIntervalSince(start))
+        }
+        let seconds = times.sorted()[times.count / 2]
         switch a["--format"] ?? "csv" {
         case "csv":
             print("tag,code,aggregation,value")

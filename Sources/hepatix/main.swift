@@ -13,7 +13,7 @@ usage: hepatix <command> [options]
   project     --workload DIR/geometry.json [--projector joseph|joseph-strip|joseph-reference] [--threads N] [--repeat K]
               times one forward and one adjoint projection (one SIRT iteration's work), prints JSON
   radiomics   --image DESCRIPTOR.json|IMG.nii[.gz] [--mask MASK.nii[.gz] [--label N]]
-              [--config phantom|A|B|C|D|E|settings.json] [--format csv|json] [--threads N]
+              [--config phantom|A|B|C|D|E|settings.json] [--format csv|json] [--threads N] [--repeat K]
               IBSI features (raw + JSON input as in ../shared/conformance/ibsi)
   signature   fit --table CASES.csv --target COL --kind lasso|random-forest --out MODEL.json [--folds K] [--trees N]
               apply --model MODEL.json --features FEATURES.csv | --table CASES.csv

@@ -30,16 +30,21 @@ public enum InverseDistancePairSums {
         func padded(_ n: Int) -> Int { 2 * RampFilter.fftFriendlyLength(atLeast: n) }   // even, ≥ 2n - 1
         let (px, py, pz) = (padded(nx), padded(ny), padded(nz))
         try require(px * py * pz <= 1 << 30 && nx * ny * nz * grids.count <= 1 << 28, "grid too large for the inverse-distance sums")
-        let kernel = try kernelSpectrum(halves: SIMD3(px / 2, py / 2, pz / 2), spacing: spacing)
         let hx = px / 2 + 1, plane = nz * ny, (ky, kz) = (py / 2 + 1, pz / 2 + 1)
-        // Stage 1: x-transforms of every data row, stored as [grid][u][z][y].
-        let rows = try XTransformedRows(grids, nx: nx, plane: plane, px: px)
+        let pool = WorkerPool(threads: threads)
+        // Stage 1, two independent items: the kernel spectrum, and the x-transforms of every data row
+        // (stored as [grid][u][z][y]).
+        let stage = StageOne()
+        pool.forEach(items: 2) { _, item in
+            stage.run(item == 0 ? { stage.kernel = try kernelSpectrum(halves: SIMD3(px / 2, py / 2, pz / 2), spacing: spacing) }
+                                : { stage.rows = try XTransformedRows(grids, nx: nx, plane: plane, px: px) })
+        }
+        let (kernel, rows) = try stage.results()
         // Stage 2: per x-frequency u, y- then z-transforms of each grid's plane, then the weighted products.
         let planes = try PlaneTransforms(py: py, pz: pz, dataRows: nz, grids: grids.count)
         defer { planes.destroy() }
         let partial = UnsafeMutableBufferPointer<Double>.allocate(capacity: hx * pairs.count)
         defer { partial.deallocate() }
-        let pool = WorkerPool(threads: threads)
         let scratch = (0..<pool.threads).map { _ in planes.makeScratch() }
         defer { scratch.forEach { $0.forEach { fftwf_free($0) } } }
         let partialPointer = SendableMutablePointer(partial.baseAddress!)
@@ -94,6 +99,26 @@ public enum InverseDistancePairSums {
             fftwPlannerLock.withLock { fftwf_destroy_plan(plan) }
         }
         return spectrum
+    }
+}
+
+/// The two results of stage 1, written by two workers.
+private final class StageOne: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storedKernel: [Float]?, storedRows: XTransformedRows?, failure: Error?
+    var kernel: [Float]? { get { lock.withLock { storedKernel } } set { lock.withLock { storedKernel = newValue } } }
+    var rows: XTransformedRows? { get { lock.withLock { storedRows } } set { lock.withLock { storedRows = newValue } } }
+
+    /// Runs `body`, keeping its error.
+    func run(_ body: () throws -> Void) {
+        do { try body() } catch { lock.withLock { failure = failure ?? error } }
+    }
+
+    func results() throws -> ([Float], XTransformedRows) {
+        try lock.withLock {
+            if let failure { throw failure }
+            return (storedKernel!, storedRows!)
+        }
     }
 }
 

@@ -39,13 +39,14 @@ enum LocalIntensityFeatures {
         var top = -Double.infinity
         for v in image.values.indices where image.mask[v] { top = max(top, image.values[v]) }
         var local = -Double.infinity, global = -Double.infinity
-        var sums = [Double](repeating: 0, count: nx), counts = [Int](repeating: 0, count: nx)
-        prefix.withUnsafeBufferPointer { prefix in sums.withUnsafeMutableBufferPointer { sums in counts.withUnsafeMutableBufferPointer { counts in
+        var sums = [Double](repeating: 0, count: nx), counts = [Int](repeating: 0, count: nx), steps = [Int](repeating: 0, count: nx + 1)
+        prefix.withUnsafeBufferPointer { prefix in sums.withUnsafeMutableBufferPointer { sums in counts.withUnsafeMutableBufferPointer { counts in steps.withUnsafeMutableBufferPointer { steps in
             for z in 0..<nz { for y in 0..<ny {
                 let row = (z * ny + y) * nx
                 guard let first = (0..<nx).first(where: { image.mask[row + $0] }) else { continue }
                 let last = (first..<nx).last { image.mask[row + $0] }!
-                for x in first...last { sums[x] = 0; counts[x] = 0 }
+                for x in first...last { sums[x] = 0; counts[x] = 0; steps[x] = 0 }
+                steps[last + 1] = 0
                 for run in runs {
                     let (py, pz) = (y + run.dy, z + run.dz)
                     guard py >= 0, py < ny, pz >= 0, pz < nz else { continue }
@@ -55,16 +56,19 @@ enum LocalIntensityFeatures {
                     for x in first..<inner { sums[x] += p[min(x + w + 1, nx)] - p[0]; counts[x] += min(x + w + 1, nx) }
                     let (high, low) = (p + w + 1, p - w)
                     for x in inner..<outer { sums[x] += high[x] - low[x] }
-                    for x in inner..<outer { counts[x] += 2 * w + 1 }
+                    steps[inner] &+= 2 * w + 1; steps[outer] &-= 2 * w + 1   // counts between, summed below
                     for x in outer..<(last + 1) { sums[x] += p[nx] - p[max(x - w, 0)]; counts[x] += nx - max(x - w, 0) }
                 }
-                for x in first...last where image.mask[row + x] {
-                    let mean = sums[x] / Double(counts[x])
+                var interior = 0   // the running sum of the steps: voxels counted by unclipped runs
+                for x in first...last {
+                    interior &+= steps[x]
+                    guard image.mask[row + x] else { continue }
+                    let mean = sums[x] / Double(counts[x] + interior)
                     global = max(global, mean)
                     if image.values[row + x] == top { local = max(local, mean) }
                 }
             } }
-        } } }
+        } } } }
         return rows(names, [local, global])
     }
 }

@@ -17,19 +17,26 @@ enum MorphologyFeatures {
     static func shapeFeatures(_ image: RadiomicsImage, intensity: RadiomicsImage) -> [RadiomicsFeature] {
         let mesh = SurfaceMesh(mask: image.mask, nx: image.nx, ny: image.ny, nz: image.nz, spacing: image.spacing)
         let v = mesh.volume, a = mesh.area
-        func position(_ i: Int) -> SIMD3<Double> {
-            SIMD3<Double>(Double(i % image.nx), Double((i / image.nx) % image.ny), Double(i / (image.nx * image.ny))) * image.spacing
+        // Voxel centres (mm) in scan order: three passes, so the sums run in the same order every time.
+        func forEachVoxel(_ mask: [Bool], _ body: (Int, SIMD3<Double>) -> Void) {
+            mask.withUnsafeBufferPointer { m in
+                var i = 0
+                for z in 0..<image.nz { for y in 0..<image.ny { for x in 0..<image.nx {
+                    if m[i] { body(i, SIMD3<Double>(Double(x), Double(y), Double(z)) * image.spacing) }
+                    i += 1
+                } } }
+            }
         }
-        var count = 0, centre = SIMD3<Double>.zero, weighted = SIMD3<Double>.zero, intensitySum = 0.0
-        for i in image.mask.indices where image.mask[i] { centre += position(i); count += 1 }
-        for i in intensity.mask.indices where intensity.mask[i] { weighted += position(i) * image.values[i]; intensitySum += image.values[i] }
+        var count = 0, centre = SIMD3<Double>.zero, weighted = SIMD3<Double>.zero, intensitySum = 0.0, intensityCount = 0
+        forEachVoxel(image.mask) { _, p in centre += p; count += 1 }
+        forEachVoxel(intensity.mask) { i, p in weighted += p * image.values[i]; intensitySum += image.values[i]; intensityCount += 1 }
         let n = Double(count)
         centre /= n
         weighted /= intensitySum
-        let mean = intensitySum / Double(intensity.mask.lazy.filter { $0 }.count)
+        let mean = intensitySum / Double(intensityCount)
         var c = [Double](repeating: 0, count: 6)   // sample covariance (N - 1): xx, yy, zz, xy, xz, yz
-        for i in image.mask.indices where image.mask[i] {
-            let d = position(i) - centre
+        forEachVoxel(image.mask) { _, p in
+            let d = p - centre
             c[0] += d.x * d.x; c[1] += d.y * d.y; c[2] += d.z * d.z; c[3] += d.x * d.y; c[4] += d.x * d.z; c[5] += d.y * d.z
         }
         let l = eigenvaluesDescending(c.map { $0 / Double(max(count - 1, 1)) })

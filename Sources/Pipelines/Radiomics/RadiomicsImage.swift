@@ -135,7 +135,7 @@ extension RadiomicsImage {
     func croppedToROI(margin: SIMD3<Int>) throws -> RadiomicsImage {
         var lo = SIMD3(Int.max, Int.max, Int.max), hi = SIMD3(Int.min, Int.min, Int.min)
         mask.withUnsafeBytes { bytes in
-            for z in 0..<nz { for y in 0..<ny {
+            for z in 0..<nz where Self.firstSet(bytes, (z * nx * ny)..<((z + 1) * nx * ny)) != nil { for y in 0..<ny {
                 let row = (z * ny + y) * nx
                 guard let first = Self.firstSet(bytes, row..<(row + nx)) else { continue }
                 var last = row + nx - 1
@@ -157,9 +157,15 @@ extension RadiomicsImage {
         return try RadiomicsImage(nx: size.x, ny: size.y, nz: size.z, spacing: spacing, values: v, mask: m)
     }
 
-    /// The first non-zero byte of `bytes[range]` (Bools are stored as bytes 0 / 1), scanning eight at a time.
+    /// The first non-zero byte of `bytes[range]` (Bools are stored as bytes 0 / 1), scanning 32 bytes
+    /// at a time.
     static func firstSet(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
         var i = range.lowerBound
+        while i + 32 <= range.upperBound {
+            let w = (0..<4).reduce(UInt64(0)) { $0 | bytes.loadUnaligned(fromByteOffset: i + 8 * $1, as: UInt64.self) }
+            if w != 0 { break }
+            i += 32
+        }
         while i + 8 <= range.upperBound && bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) == 0 { i += 8 }
         while i < range.upperBound { if bytes[i] != 0 { return i }; i += 1 }
         return nil
