@@ -22,7 +22,7 @@ public enum InverseDistancePairSums {
     /// `S(grids[p.0], grids[p.1])` for every pair `p`, each grid `nx × ny × nz` (x fastest) with voxel
     /// `spacing` (mm), on up to `threads` workers (0: one per core).
     /// - Throws: `GeometryError` for empty or oversized grids, bad pair indices, or when FFTW cannot plan.
-    public static func sums(_ grids: [[Double]], pairs: [(Int, Int)], nx: Int, ny: Int, nz: Int,
+    public static func sums(_ grids: [[Float]], pairs: [(Int, Int)], nx: Int, ny: Int, nz: Int,
                             spacing: SIMD3<Double>, threads: Int = 0) throws -> [Double] {
         try require(nx >= 1 && ny >= 1 && nz >= 1 && !grids.isEmpty && grids.allSatisfy { $0.count == nx * ny * nz },
                     "grid and data sizes disagree")
@@ -40,6 +40,7 @@ public enum InverseDistancePairSums {
                                 : { stage.rows = try XTransformedRows(grids, nx: nx, plane: plane, px: px) })
         }
         let (kernel, rows) = try stage.results()
+        let targets = rows.dataRows.map { $0 / ny * py + $0 % ny }   // each data row's place in a plane
         // Stage 2: per x-frequency u, y- then z-transforms of each grid's plane, then the weighted products.
         let planes = try PlaneTransforms(py: py, pz: pz, dataRows: nz, grids: grids.count)
         defer { planes.destroy() }
@@ -57,7 +58,7 @@ public enum InverseDistancePairSums {
                 let b = buffers[g]
                 b.update(repeating: (0, 0), count: py * pz)
                 let source = rows.pointer(grid: g, u: u)
-                for z in 0..<nz { for y in 0..<ny { b[z * py + y] = source[z * ny + y] } }
+                for (k, target) in targets.enumerated() { b[target] = source[k] }
                 planes.transform(b)
             }
             let weight = u == 0 || u == px / 2 ? 1.0 : 2.0
@@ -122,15 +123,20 @@ private final class StageOne: @unchecked Sendable {
     }
 }
 
-/// Stage 1 of `InverseDistancePairSums`: real-to-complex transforms (length `px`, zero-padded) of every
-/// x-row of every grid, stored transposed as [grid][u][row] so each x-frequency plane is contiguous.
+/// Stage 1 of `InverseDistancePairSums`: real-to-complex transforms (length `px`, zero-padded) of the
+/// x-rows that hold data in any grid (a liver's box is ~40 % empty rows, whose transforms are zero),
+/// stored transposed as [grid][u][data row] so each x-frequency plane is contiguous.
 private final class XTransformedRows: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<fftwf_complex>
-    private let plane: Int, hx: Int
+    private let hx: Int
+    /// Indices (z * ny + y) of the rows with data, ascending.
+    let dataRows: [Int]
 
-    init(_ grids: [[Double]], nx: Int, plane: Int, px: Int) throws {
-        (self.plane, hx) = (plane, px / 2 + 1)
-        storage = fftwf_alloc_complex(grids.count * hx * plane)!
+    init(_ grids: [[Float]], nx: Int, plane: Int, px: Int) throws {
+        hx = px / 2 + 1
+        dataRows = (0..<plane).filter { r in grids.contains { g in g[(r * nx)..<((r + 1) * nx)].contains { $0 != 0 } } }
+        let rows = dataRows.count
+        storage = fftwf_alloc_complex(max(1, grids.count * hx * rows))!
         let batch = 256   // rows per transform call
         let input = fftwf_alloc_real(batch * px)!, output = fftwf_alloc_complex(batch * hx)!
         defer { fftwf_free(input); fftwf_free(output) }
@@ -144,21 +150,21 @@ private final class XTransformedRows: @unchecked Sendable {
         defer { fftwPlannerLock.withLock { fftwf_destroy_plan(plan) } }
         input.update(repeating: 0, count: batch * px)
         for (g, grid) in grids.enumerated() {
-            for first in stride(from: 0, to: plane, by: batch) {
-                let count = min(batch, plane - first)
-                for r in 0..<count { for x in 0..<nx { input[r * px + x] = Float(grid[(first + r) * nx + x]) } }
+            for first in stride(from: 0, to: rows, by: batch) {
+                let count = min(batch, rows - first)
+                for r in 0..<count { for x in 0..<nx { input[r * px + x] = grid[dataRows[first + r] * nx + x] } }
                 for r in count..<batch { for x in 0..<nx { input[r * px + x] = 0 } }
                 fftwf_execute(plan)
-                let base = storage + g * hx * plane
-                for r in 0..<count { for u in 0..<hx { base[u * plane + first + r] = output[r * hx + u] } }
+                let base = storage + g * hx * rows
+                for r in 0..<count { for u in 0..<hx { base[u * rows + first + r] = output[r * hx + u] } }
             }
         }
     }
 
     deinit { fftwf_free(storage) }
 
-    /// The `ny·nz` transformed rows of grid `g` at x-frequency `u` ([z][y]).
-    func pointer(grid g: Int, u: Int) -> UnsafeMutablePointer<fftwf_complex> { storage + (g * hx + u) * plane }
+    /// The transformed data rows of grid `g` at x-frequency `u`, in `dataRows` order.
+    func pointer(grid g: Int, u: Int) -> UnsafeMutablePointer<fftwf_complex> { storage + (g * hx + u) * dataRows.count }
 }
 
 /// Stage 2 of `InverseDistancePairSums`: in-place 2D transforms of one x-frequency plane (`pz × py`,

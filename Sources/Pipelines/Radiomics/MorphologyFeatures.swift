@@ -109,11 +109,11 @@ enum MorphologyFeatures {
         var lo = SIMD3(repeating: Int.max), hi = SIMD3(repeating: Int.min)
         for i in roi { (lo, hi) = (pointwiseMin(lo, xyz(i)), pointwiseMax(hi, xyz(i))) }
         let size = hi &- lo &+ 1
-        var m = [Double](repeating: 0, count: size.x * size.y * size.z), d = m, d2 = m
+        var m = [Float](repeating: 0, count: size.x * size.y * size.z), d = m, d2 = m
         var squares = 0.0
         for i in roi {
             let p = xyz(i) &- lo, k = (p.z * size.y + p.y) * size.x + p.x, dev = image.values[i] - mean
-            (m[k], d[k], d2[k]) = (1, dev, dev * dev)
+            (m[k], d[k], d2[k]) = (1, Float(dev), Float(dev * dev))
             squares += dev * dev
         }
         let s = try InverseDistancePairSums.sums([m, d, d2], pairs: [(0, 0), (1, 1), (2, 0)], nx: size.x, ny: size.y, nz: size.z,
