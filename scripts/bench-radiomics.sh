@@ -3,9 +3,7 @@
 # Z-Rad in throwaway venvs under the bench folder, and runs tools/bench/bench_radiomics.py.
 # Set BENCH_DATA to reuse a folder.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-shared="$here/../shared"
-data=${BENCH_DATA:-${TMPDIR:-/tmp}/hepatix-bench}
+source "$(dirname "$0")/bench-env.sh"
 liver="$data/synthetic-liver"
 mkdir -p "$liver"
 scripts/install-deps.sh python3-venv

@@ -2,11 +2,8 @@
 # `make bench`: generates the shared workloads (once), installs the peers in a throwaway venv and
 # plastimatch from Debian, and runs tools/bench/bench_recon.py. Set BENCH_DATA to reuse a folder.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-shared="$here/../shared"
-data=${BENCH_DATA:-${TMPDIR:-/tmp}/hepatix-bench}
+source "$(dirname "$0")/bench-env.sh"
 venv="$data/venv"
-mkdir -p "$data"
 scripts/install-deps.sh plastimatch python3-venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"

@@ -6,15 +6,15 @@ import Testing
 /// random forest learns a separable rule, reproduces itself for any thread count and survives JSON.
 struct SignatureTests {
     /// Cases with `p` uniform features in [0, 1) from a fixed generator, and `y = rule(x)`.
-    static func cases(_ n: Int, _ p: Int, seed: UInt64, rule: ([Double], inout SplitMix64) -> Double) throws -> (FeatureTable, [Double]) {
-        var random = SplitMix64(seed: seed)
+    static func cases(_ n: Int, _ p: Int, seed: UInt64, rule: ([Double], inout CounterRandom) -> Double) throws -> (FeatureTable, [Double]) {
+        var random = CounterRandom(seed: seed, counter: 0)
         let rows = (0..<n).map { _ in (0..<p).map { _ in Double(random.next() >> 11) / Double(1 << 53) } }
         let y = rows.map { rule($0, &random) }
         return (try FeatureTable(columns: (0..<p).map { "f\($0)" }, rows: rows), y)
     }
 
     /// Uniform noise in [-a, a).
-    static func noise(_ a: Double, _ random: inout SplitMix64) -> Double { (Double(random.next() >> 11) / Double(1 << 53) * 2 - 1) * a }
+    static func noise(_ a: Double, _ random: inout CounterRandom) -> Double { (Double(random.next() >> 11) / Double(1 << 53) * 2 - 1) * a }
 
     /// The chosen fit satisfies the LASSO's KKT conditions on the standardised scale: for a kept feature
     /// `x_jᵀ r / n = λ sign(b_j)`, for a dropped one `|x_jᵀ r / n| <= λ` (to the solver's 1e-9 convergence,
@@ -46,7 +46,7 @@ struct SignatureTests {
     /// (the rule's boundary is diagonal, which axis-aligned trees approximate), out-of-bag error below
     /// 15 %; the same trees for 1 and 4 threads; identical scores after a JSON round trip.
     @Test func forestLearnsAndReproduces() throws {
-        let rule: ([Double], inout SplitMix64) -> Double = { x, _ in x[0] + x[1] > 1 ? 1 : 0 }
+        let rule: ([Double], inout CounterRandom) -> Double = { x, _ in x[0] + x[1] > 1 ? 1 : 0 }
         let (train, y) = try Self.cases(300, 5, seed: 11, rule: rule)
         let (test, truth) = try Self.cases(300, 5, seed: 12, rule: rule)
         let forest = try RandomForest.fit(train, target: y, trees: 100, seed: 5, threads: 1)

@@ -21,6 +21,16 @@ struct CounterRandom {
         return z ^ (z >> 31)
     }
 
+    /// Uniform in `0..<n` (n > 0).
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
+    /// `values` in a random order (Fisher-Yates).
+    mutating func shuffled<T>(_ values: [T]) -> [T] {
+        var v = values
+        for i in stride(from: v.count - 1, to: 0, by: -1) { v.swapAt(i, below(i + 1)) }
+        return v
+    }
+
     /// Uniform in (0, 1) (never exactly 0 or 1).
     mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
 

@@ -67,25 +67,3 @@ extension RadiomicsFeature {
     /// The name a signature uses for this row: the IBSI tag, plus `@` and the aggregation when there is one.
     public var key: String { aggregation.isEmpty ? tag : tag + "@" + aggregation }
 }
-
-/// SplitMix64: the small, seedable generator behind fold assignment and the forest's bootstraps, so a
-/// seed gives the same model on every machine.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in `0..<n` (n > 0).
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    /// `values` in a random order (Fisher-Yates).
-    mutating func shuffled<T>(_ values: [T]) -> [T] {
-        var v = values
-        for i in stride(from: v.count - 1, to: 0, by: -1) { v.swapAt(i, below(i + 1)) }
-        return v
-    }
-}

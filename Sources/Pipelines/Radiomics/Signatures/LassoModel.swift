@@ -32,7 +32,7 @@ public struct LassoModel: Sendable, Equatable {
         let full = Standardised(table.rows, target: target)
         let lambdas = (0..<100).map { full.lambdaMax * pow(1e-3, Double($0) / 99) }
         // Cross-validation: held-out squared error per fold and λ.
-        var random = SplitMix64(seed: seed)
+        var random = CounterRandom(seed: seed, counter: 0)
         let order = random.shuffled(Array(0..<n))
         var errors = [[Double]](repeating: [Double](repeating: 0, count: lambdas.count), count: folds)
         for f in 0..<folds {

@@ -4,7 +4,7 @@ import HepatixKernels
 /// A random-forest radiomic signature (Breiman): classification when the target holds integer class
 /// labels, regression otherwise.
 ///
-/// Each tree grows on a bootstrap sample (seeded: tree t draws from `SplitMix64(seed + t)`, so the
+/// Each tree grows on a bootstrap sample (seeded: tree t draws from `CounterRandom(seed:, counter: t)`, so the
 /// model does not depend on the thread count) by greedy binary splits `x_f <= threshold` (midpoints
 /// between sorted distinct values) that most reduce Gini impurity (classification) or the sum of squared
 /// deviations (regression), over `mtry` features drawn afresh at each node (default √p for
@@ -59,7 +59,7 @@ public struct RandomForest: Sendable, Equatable {
                                 minimumSplit: minimumSplit, maximumDepth: maximumDepth)
         let slots = TreeSlots(count: trees)
         WorkerPool(threads: threads).forEach(items: trees) { _, t in
-            var random = SplitMix64(seed: seed &+ UInt64(t))
+            var random = CounterRandom(seed: seed, counter: UInt64(t))
             let sample = (0..<n).map { _ in random.below(n) }
             slots.store(grower.grow(sample, random: &random), bag: sample, at: t)
         }
@@ -100,7 +100,7 @@ private struct TreeGrower: Sendable {
     let rows: [[Double]], target: [Double], labels: [Int], classCount: Int
     let mtry: Int, minimumSplit: Int, maximumDepth: Int
 
-    func grow(_ sample: [Int], random: inout SplitMix64) -> RandomForest.Tree {
+    func grow(_ sample: [Int], random: inout CounterRandom) -> RandomForest.Tree {
         var tree = RandomForest.Tree()
         var stack: [(node: Int, members: [Int], depth: Int)] = [(newNode(&tree), sample, 0)]
         while let (node, members, depth) = stack.popLast() {
@@ -134,7 +134,7 @@ private struct TreeGrower: Sendable {
     }
 
     /// The split of `members` with the largest impurity decrease over `mtry` random features, or nil.
-    func bestSplit(_ members: [Int], random: inout SplitMix64) -> (feature: Int, threshold: Double)? {
+    func bestSplit(_ members: [Int], random: inout CounterRandom) -> (feature: Int, threshold: Double)? {
         let p = rows[0].count
         var candidates = Array(0..<p)
         for k in 0..<mtry { candidates.swapAt(k, k + random.below(p - k)) }
