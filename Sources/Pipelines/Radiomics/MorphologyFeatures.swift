@@ -61,8 +61,9 @@ enum MorphologyFeatures {
 
     /// Moran's I and Geary's C of `intensity`'s ROI (NaN for a constant ROI), on up to `threads` workers.
     static func autocorrelationFeatures(_ intensity: RadiomicsImage, threads: Int) -> [RadiomicsFeature] {
-        let roi = intensity.values.indices.filter { intensity.mask[$0] }
-        let mean = roi.reduce(0) { $0 + intensity.values[$1] } / Double(roi.count)
+        var sum = 0.0, count = 0
+        for i in intensity.mask.indices where intensity.mask[i] { sum += intensity.values[i]; count += 1 }
+        let mean = sum / Double(count)
         let (moran, geary) = (try? autocorrelationByFFT(intensity, mean: mean, threads: threads)) ?? (Double.nan, Double.nan)
         return rows(Array(names.suffix(2)), [moran, geary])
     }
@@ -104,21 +105,24 @@ enum MorphologyFeatures {
     /// FFT rounding. With deviations `d = x - mean`, `W = S(m, m)`, Moran's numerator is `S(d, d)` and
     /// Geary's `Σ w (x_i - x_j)² = 2 S(d², m) - 2 S(d, d)`.
     static func autocorrelationByFFT(_ image: RadiomicsImage, mean: Double, threads: Int = 0) throws -> (Double, Double) {
-        let roi = image.values.indices.filter { image.mask[$0] }
-        func xyz(_ i: Int) -> SIMD3<Int> { SIMD3(i % image.nx, (i / image.nx) % image.ny, i / (image.nx * image.ny)) }
-        var lo = SIMD3(repeating: Int.max), hi = SIMD3(repeating: Int.min)
-        for i in roi { (lo, hi) = (pointwiseMin(lo, xyz(i)), pointwiseMax(hi, xyz(i))) }
+        let (nx, ny, nz) = (image.nx, image.ny, image.nz)
+        var lo = SIMD3(repeating: Int.max), hi = SIMD3(repeating: Int.min), count = 0
+        for z in 0..<nz { for y in 0..<ny { for x in 0..<nx where image.mask[(z * ny + y) * nx + x] {
+            (lo, hi) = (pointwiseMin(lo, SIMD3(x, y, z)), pointwiseMax(hi, SIMD3(x, y, z)))
+            count += 1
+        } } }
+        guard count > 0 else { return (Double.nan, Double.nan) }
         let size = hi &- lo &+ 1
         var m = [Float](repeating: 0, count: size.x * size.y * size.z), d = m, d2 = m
         var squares = 0.0
-        for i in roi {
-            let p = xyz(i) &- lo, k = (p.z * size.y + p.y) * size.x + p.x, dev = image.values[i] - mean
+        for z in lo.z...hi.z { for y in lo.y...hi.y { for x in lo.x...hi.x where image.mask[(z * ny + y) * nx + x] {
+            let k = ((z - lo.z) * size.y + y - lo.y) * size.x + x - lo.x, dev = image.values[(z * ny + y) * nx + x] - mean
             (m[k], d[k], d2[k]) = (1, Float(dev), Float(dev * dev))
             squares += dev * dev
-        }
+        } } }
         let s = try InverseDistancePairSums.sums([m, d, d2], pairs: [(0, 0), (1, 1), (2, 0)], nx: size.x, ny: size.y, nz: size.z,
                                                  spacing: image.spacing, threads: threads)
-        let (w, n) = (s[0], Double(roi.count))
+        let (w, n) = (s[0], Double(count))
         guard squares > 0, w > 0 else { return (Double.nan, Double.nan) }
         return (n / w * s[1] / squares, (n - 1) * (2 * s[2] - 2 * s[1]) / (2 * w * squares))
     }

@@ -21,9 +21,13 @@ struct SurfaceMesh {
 
     /// The mesh of `mask` (`nx × ny × nz`, x fastest) with voxel `spacing`.
     init(mask: [Bool], nx: Int, ny: Int, nz: Int, spacing: SIMD3<Double>) {
-        func inside(_ x: Int, _ y: Int, _ z: Int) -> Bool {
-            x >= 0 && x < nx && y >= 0 && y < ny && z >= 0 && z < nz && mask[(z * ny + y) * nx + x]
-        }
+        // The mask padded by one empty voxel on every side: a cube's eight corners are plain loads.
+        let (px, pxy) = (nx + 2, (nx + 2) * (ny + 2))
+        var padded = [UInt8](repeating: 0, count: pxy * (nz + 2))
+        for z in 0..<nz { for y in 0..<ny { for x in 0..<nx where mask[(z * ny + y) * nx + x] {
+            padded[(z + 1) * pxy + (y + 1) * px + x + 1] = 1
+        } } }
+        let cornerOffsets = (0..<8).map { c in (c >> 2 & 1) * pxy + (c >> 1 & 1) * px + (c & 1) }
         var volume = 0.0, area = 0.0
         func add(_ a: SIMD3<Double>, _ b: SIMD3<Double>, _ c: SIMD3<Double>) {
             volume += dot(a, cross(b, c))
@@ -35,8 +39,9 @@ struct SurfaceMesh {
         var seen = [Bool](repeating: false, count: ex * ey * (nz + 2) * 3)
         var keys: [UInt64] = []
         for z in -1..<nz { for y in -1..<ny { for x in -1..<nx {
+            let base = (z + 1) * pxy + (y + 1) * px + x + 1   // padded index of corner 0
             var config = 0
-            for c in 0..<8 where inside(x + (c & 1), y + (c >> 1 & 1), z + (c >> 2 & 1)) { config |= 1 << c }
+            for c in 0..<8 { config |= Int(padded[base + cornerOffsets[c]]) << c }
             guard config != 0 && config != 255 else { continue }
             for loop in Self.table[config] {
                 let points = loop.map { edge -> SIMD3<Int> in
