@@ -23,7 +23,7 @@ enum SignatureCommand {
 
     static func fit(_ a: Arguments) throws {
         let (table, target) = try FeatureTable.load(csv: try a.required("--table"), target: try a.required("--target"), id: a["--id"])
-        let seed = UInt64(try a.int("--seed", default: 1))
+        let seed = UInt64(bitPattern: Int64(try a.int("--seed", default: 1)))
         let signature: Signature
         switch try a.required("--kind") {
         case "lasso":

@@ -78,4 +78,31 @@ struct NIfTITests {
         try refused({ $0[0] = 1 }, "not NIfTI")
         try refused({ $0[80] = 0; $0[81] = 0; $0[82] = 0xC0; $0[83] = 0x7F }, "positive and finite")   // pixdim[1] = NaN
     }
+
+    /// A small fuzz loop: 400 copies of a valid file with 1-4 random header bytes changed, and 100
+    /// random truncations of its gzip form, are each read or refused with an error, never a crash
+    /// (a trap here would abort the test process).
+    @Test func corruptedHeadersNeverCrash() throws {
+        let volume = try NIfTIVolume(nx: 6, ny: 5, nz: 4, spacing: SIMD3(0.5, 0.5, 2), values: (0..<120).map { Double($0) * 1.5 })
+        let good = Self.temporary("fuzz.nii")
+        try volume.write(good)
+        defer { try? FileManager.default.removeItem(atPath: good) }
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: good)))
+        let path = Self.temporary("fuzzed.nii")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var random = CounterRandom(seed: 99, counter: 0)
+        var refused = 0
+        for _ in 0..<400 {
+            var b = bytes
+            for _ in 0...random.below(4) { b[random.below(352)] = UInt8(random.below(256)) }
+            try Data(b).write(to: URL(fileURLWithPath: path))
+            do { _ = try NIfTIVolume.read(path) } catch { refused += 1 }
+        }
+        let gz = try Gzip.deflate(bytes, path: path)
+        for _ in 0..<100 {
+            try gz.prefix(random.below(gz.count)).write(to: URL(fileURLWithPath: path))
+            do { _ = try NIfTIVolume.read(path) } catch { refused += 1 }
+        }
+        #expect(refused > 100, "only \(refused) of 500 corrupted files were refused")
+    }
 }

@@ -57,8 +57,8 @@ struct SignatureTests {
         #expect(test.rows.allSatisfy { back.score($0) == forest.score($0) })
     }
 
-    /// Signatures read features by key from an extraction and refuse malformed JSON: a cyclic tree, a
-    /// missing feature, an unknown kind.
+    /// Signatures read features by key from an extraction and refuse malformed JSON: a cyclic tree, an
+    /// index too large for an integer, a missing feature, an unknown kind.
     @Test func signaturesApplyByKeyAndRefuseBadInput() throws {
         let model = Signature.lasso(LassoModel(features: ["stat.mean", "cm.joint.entr@3D, averaged"], coefficients: [2, -1],
                                                intercept: 0.5, lambda: 0.1, crossValidatedError: 1))
@@ -69,6 +69,8 @@ struct SignatureTests {
         let cyclic = #"{"format":"hepatix-signature","version":1,"kind":"random-forest","features":["a"],"classes":[0,1],"#
             + #""trees":[{"feature":[0,-1],"threshold":[0.5,0],"left":[0,0],"right":[1,0],"values":[[],[1,0]]}]}"#
         #expect(throws: SignatureError.self) { _ = try Signature.read(Data(cyclic.utf8)) }
+        let huge = cyclic.replacingOccurrences(of: #""left":[0,0]"#, with: #""left":[1e300,0]"#)
+        #expect(throws: SignatureError.self) { _ = try Signature.read(Data(huge.utf8)) }
         #expect(throws: SignatureError.self) { _ = try Signature.read(Data(#"{"format":"hepatix-signature","version":1,"kind":"svm","features":[]}"#.utf8)) }
     }
 }

@@ -53,6 +53,12 @@ public enum Signature: Sendable, Equatable {
             guard let v = from[key] as? [NSNumber] else { throw SignatureError("signature field '\(key)' must be a list of numbers") }
             return v.map(\.doubleValue)
         }
+        func integers(_ key: String, _ from: [String: Any]) throws -> [Int] {
+            try numbers(key, from).map { v in
+                guard let i = Int(exactly: v), abs(i) < 1 << 40 else { throw SignatureError("signature field '\(key)' holds \(v), not an index") }
+                return i
+            }
+        }
         switch o["kind"] as? String {
         case "lasso":
             let c = try numbers("coefficients")
@@ -68,10 +74,10 @@ public enum Signature: Sendable, Equatable {
             let width = max(1, classes.count)
             let trees = try rawTrees.map { t -> RandomForest.Tree in
                 var tree = RandomForest.Tree()
-                tree.feature = try numbers("feature", t).map { Int($0) }
+                tree.feature = try integers("feature", t)
                 tree.threshold = try numbers("threshold", t)
-                tree.left = try numbers("left", t).map { Int($0) }
-                tree.right = try numbers("right", t).map { Int($0) }
+                tree.left = try integers("left", t)
+                tree.right = try integers("right", t)
                 tree.values = (t["values"] as? [[NSNumber]])?.map { $0.map(\.doubleValue) } ?? []
                 let n = tree.feature.count
                 guard n >= 1, [tree.threshold.count, tree.left.count, tree.right.count, tree.values.count].allSatisfy({ $0 == n }) else {
