@@ -24,23 +24,25 @@ enum ZoneFeatures {
         // Zones as (level << 32 | size) and (level << 32 | distance), with the group (slice) of each.
         var sizeKeys = [UInt64](repeating: 0, count: g.roi.count), distanceKeys = sizeKeys
         var groupOf = [Int32](repeating: 0, count: g.roi.count), zones = 0
-        var seen = [Bool](repeating: false, count: g.levels.count)
+        // Visited voxels are cleared to level 0 in a working copy, so "same level" also means "not yet
+        // visited": one load per neighbour.
+        var open = g.levels
         let stack = UnsafeMutablePointer<Int>.allocate(capacity: g.roi.count)
         defer { stack.deallocate() }
-        g.levels.withUnsafeBufferPointer { level in seen.withUnsafeMutableBufferPointer { seen in
+        open.withUnsafeMutableBufferPointer { level in
         distance.withUnsafeBufferPointer { distance in offsets.withUnsafeBufferPointer { offsets in
-            for start in g.roi where !seen[start] {
+            for start in g.roi where level[start] != 0 {
                 let a = level[start]
                 var count = 0, nearest = Int32.max, top = 1
-                seen[start] = true
+                level[start] = 0
                 stack[0] = start
                 while top > 0 {
                     top -= 1
                     let p = stack[top]
                     count += 1
                     nearest = min(nearest, distance[p])
-                    for o in offsets where level[p + o] == a && !seen[p + o] {
-                        seen[p + o] = true
+                    for o in offsets where level[p + o] == a {
+                        level[p + o] = 0
                         stack[top] = p + o
                         top += 1
                     }
@@ -50,7 +52,7 @@ enum ZoneFeatures {
                 groupOf[zones] = Int32(planar ? g.slice(of: start) : 0)
                 zones += 1
             }
-        } } } }
+        } } }
         var sizes = [[UInt64]](repeating: [], count: groups), distances = sizes
         for k in 0..<zones {
             sizes[Int(groupOf[k])].append(sizeKeys[k])
@@ -68,27 +70,30 @@ enum ZoneFeatures {
     static func edgeDistances(_ g: TextureGrid, planar: Bool) -> [Int32] {
         var d = [Int32](repeating: 0, count: g.levels.count)
         let allSteps = [1, -1, g.rowStride, -g.rowStride, g.sliceStride, -g.sliceStride]
-        var frontier: [Int] = [], next: [Int] = []
+        // Breadth-first from the edge voxels: one queue, each voxel entering it once.
+        let queue = UnsafeMutablePointer<Int>.allocate(capacity: g.levels.count)
+        defer { queue.deallocate() }
         g.morphological.withUnsafeBufferPointer { inside in d.withUnsafeMutableBufferPointer { d in allSteps.withUnsafeBufferPointer { all in
             let steps = UnsafeBufferPointer(rebasing: all.prefix(planar ? 4 : 6))
             // Every ROI voxel is at least one padding layer in, so p ± step stays in the grid.
-            let (first, last) = (g.sliceStride, inside.count - g.sliceStride)
-            for p in first..<last where inside[p] {
+            var tail = 0
+            for p in g.sliceStride..<(inside.count - g.sliceStride) where inside[p] {
                 for s in steps where !inside[p + s] {
                     d[p] = 1
-                    frontier.append(p)
+                    queue[tail] = p
+                    tail += 1
                     break
                 }
             }
-            var distance: Int32 = 1
-            while !frontier.isEmpty {
-                distance += 1
-                next.removeAll(keepingCapacity: true)
-                for p in frontier { for s in steps where inside[p + s] && d[p + s] == 0 {
-                    d[p + s] = distance
-                    next.append(p + s)
-                } }
-                swap(&frontier, &next)
+            var head = 0
+            while head < tail {
+                let p = queue[head], next = d[p] + 1
+                head += 1
+                for s in steps where inside[p + s] && d[p + s] == 0 {
+                    d[p + s] = next
+                    queue[tail] = p + s
+                    tail += 1
+                }
             }
         } } }
         return d
