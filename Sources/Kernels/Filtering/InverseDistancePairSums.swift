@@ -9,7 +9,7 @@ import Foundation
 /// of `a` and `b`; by Parseval it equals `(1/P) Σ_k K̂(k) Re(â(k) conj(b̂(k)))` on a grid zero-padded to
 /// `P ≥ 2n - 1` per axis (no wrap-around), so each grid needs one forward FFT and no inverse. The kernel
 /// is even, so its spectrum is real and comes from a 3D DCT-I on an eighth of the padded grid. The forward
-/// FFTs skip the zero padding: x-transforms run on the `ny·nz` data rows only, then each x-frequency
+/// FFTs skip the zero padding: x-transforms run only on the x-rows holding data in some grid, then each x-frequency
 /// plane is transformed along y on its `nz` data rows and along z in full, and summed at once (so the
 /// padded spectra are never stored whole). Padded sizes are even 2^a 3^b 5^c numbers (a prime factor
 /// such as 2 x 107 slows FFTW down ~10x). The transforms run in single precision (twice as fast as double,
