@@ -6,10 +6,12 @@ import Foundation
 /// The triangle table is derived rather than transcribed: on each cube face the crossings are paired
 /// into segments with the ROI on their right as seen from outside the cube (an ambiguous face, two
 /// diagonal ROI corners, cuts each corner off on its own); segments chain into closed loops, and a loop
-/// of four or more vertices becomes a star of triangles around its centroid (symmetric: no arbitrary
-/// diagonal). Neighbouring cubes derive the same segment on a shared face in opposite directions, so the
-/// mesh is closed and consistently oriented. On IBSI's digital phantom: volume 553.1 mm³ and area
-/// 386.3 mm² against the reference 556 ± 4 and 388 ± 3.
+/// of four or more vertices is split by the diagonals that enclose the most ROI volume (non-planar loops
+/// bulge outward, as the marching-cubes tables' triangles do; a star around the centroid came out 1.3 %
+/// short in area on IBSI's CT phantom). Neighbouring cubes derive the same segment on a shared face in
+/// opposite directions and diagonals stay inside a cube, so the mesh is closed and consistently
+/// oriented. On IBSI's digital phantom: volume 556.3 mm³ and area 388.1 mm² against the reference
+/// 556 ± 4 and 388 ± 3; configuration A area 35 783 against 35 700 ± 300.
 struct SurfaceMesh {
     /// Enclosed volume (divergence theorem: |Σ a · (b × c)| / 6) and surface area (mm³, mm²), summed over
     /// the triangles as they are made.
@@ -28,6 +30,15 @@ struct SurfaceMesh {
             padded[(z + 1) * pxy + (y + 1) * px + x + 1] = 1
         } } }
         let cornerOffsets = (0..<8).map { c in (c >> 2 & 1) * pxy + (c >> 1 & 1) * px + (c & 1) }
+        // The triangulation of each loop depends only on its corner configuration and the spacing.
+        let triangulations = Self.table.map { loops in
+            loops.map { loop in
+                Self.maximumVolumeTriangles(loop.map { edge in
+                    let (a, b) = Self.edges[edge]
+                    return SIMD3<Double>(Self.corner(a) &+ Self.corner(b)) * spacing / 2
+                })
+            }
+        }
         var volume = 0.0, area = 0.0
         func add(_ a: SIMD3<Double>, _ b: SIMD3<Double>, _ c: SIMD3<Double>) {
             volume += dot(a, cross(b, c))
@@ -43,7 +54,7 @@ struct SurfaceMesh {
             var config = 0
             for c in 0..<8 { config |= Int(padded[base + cornerOffsets[c]]) << c }
             guard config != 0 && config != 255 else { continue }
-            for loop in Self.table[config] {
+            for (l, loop) in Self.table[config].enumerated() {
                 let points = loop.map { edge -> SIMD3<Int> in
                     let (a, b) = Self.edges[edge]
                     let low = SIMD3(x, y, z) &+ Self.corner(a), axis = (b ^ a).trailingZeroBitCount
@@ -56,12 +67,7 @@ struct SurfaceMesh {
                     return doubled
                 }
                 let mm = points.map { SIMD3<Double>(Double($0.x), Double($0.y), Double($0.z)) * spacing / 2 }
-                if mm.count == 3 {
-                    add(mm[0], mm[1], mm[2])
-                } else {
-                    let c = mm.reduce(.zero, +) / Double(mm.count)
-                    for k in 0..<mm.count { add(c, mm[k], mm[(k + 1) % mm.count]) }
-                }
+                for t in triangulations[config][l] { add(mm[t.0], mm[t.1], mm[t.2]) }
             }
         } } }
         (self.volume, self.area) = (abs(volume) / 6, area / 2)
@@ -69,6 +75,34 @@ struct SurfaceMesh {
         let mask21: UInt64 = (1 << 21) - 1
         halfVoxelVertices = keys.sorted().map { k in SIMD3(Int(k & mask21) - 2, Int(k >> 21 & mask21) - 2, Int(k >> 42) - 2) }
         vertices = halfVoxelVertices.map { SIMD3<Double>(Double($0.x), Double($0.y), Double($0.z)) * spacing / 2 }
+    }
+
+    /// The triangulation of polygon `p` (a loop, in order) by non-crossing diagonals that encloses the
+    /// most volume on the ROI side (dynamic programming over sub-polygons; the signed volume is taken
+    /// about the loop's centroid, and the choice does not depend on that point), as index triples in loop
+    /// order.
+    static func maximumVolumeTriangles(_ p: [SIMD3<Double>]) -> [(Int, Int, Int)] {
+        let n = p.count
+        guard n > 3 else { return [(0, 1, 2)] }
+        let o = p.reduce(.zero, +) / Double(n)
+        var cost = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        var split = [[Int]](repeating: [Int](repeating: -1, count: n), count: n)
+        for gap in 2..<n { for i in 0..<(n - gap) {
+            let j = i + gap
+            cost[i][j] = .infinity
+            for k in (i + 1)..<j {
+                let c = cost[i][k] + cost[k][j] - dot(p[i] - o, cross(p[k] - o, p[j] - o))
+                if c < cost[i][j] - 1e-12 { (cost[i][j], split[i][j]) = (c, k) }
+            }
+        } }
+        var out: [(Int, Int, Int)] = [], stack = [(0, n - 1)]
+        while let (i, j) = stack.popLast() {
+            guard j - i >= 2 else { continue }
+            let k = split[i][j]
+            out.append((i, k, j))
+            stack.append((i, k)); stack.append((k, j))
+        }
+        return out
     }
 
     static func corner(_ c: Int) -> SIMD3<Int> { SIMD3(c & 1, c >> 1 & 1, c >> 2 & 1) }
