@@ -6,7 +6,7 @@ BUILD   := .build/release
 SOVER   := 0
 VERSION := 0.1.0
 
-.PHONY: all deps build demo test test-swift test-c bench asan install clean
+.PHONY: all deps build demo test test-env test-swift test-c bench asan install clean
 
 all: build
 
@@ -25,7 +25,7 @@ demo: build
 	$(BUILD)/hepatix demo --out out/demo
 
 ## test: Swift tests (release: SIMD kernels are 10-100x slower in debug), then C/C++ hosts and the export check
-test: build test-c test-swift
+test: build test-env test-c test-swift
 
 test-swift:
 	$(SWIFT) test -c release
@@ -57,3 +57,11 @@ install: build
 
 clean:
 	rm -rf .build out
+
+## test-env: the Python the tests use as independent judges and generators (pydicom, numpy, highdicom,
+## pynetdicom) in .build/test-venv, and the DICOM tools (dciodvfy, dsrdump, Orthanc) they run
+test-env: deps
+	@scripts/install-deps.sh dcmtk dicom3tools orthanc orthanc-dicomweb
+	@[ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv
+	@.build/test-venv/bin/python -c "import pydicom, numpy, highdicom, pynetdicom" 2>/dev/null || \
+	    .build/test-venv/bin/pip install -q pydicom==3.0.2 numpy highdicom==0.28.2 pynetdicom==3.0.4

@@ -7,6 +7,10 @@ import PackageDescription
 /// CPUID confirms AVX2 and FMA, so the rest of the package stays portable x86-64.
 let avx2Tier: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=haswell", "-Xcc", "-mtune=znver3"])]
 
+/// DCMTK (and OpenJPEG for JPEG 2000) libraries behind the CDICOM shim, decoders included.
+let dicomLibraries: [LinkerSetting] = ["dcmjpls", "dcmtkcharls", "dcmjpeg", "ijg8", "ijg12", "ijg16", "dcmimgle",
+                                       "dcmdata", "oflog", "ofstd", "openjp2", "z"].map { .linkedLibrary($0) }
+
 let package = Package(
     name: "Hepatix",
     products: [
@@ -19,11 +23,12 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "CKernels", path: "Sources/CKernels"),
+        .target(name: "CDICOM", path: "Sources/CDICOM", linkerSettings: dicomLibraries),
         .target(name: "HepatixKernelsAVX2", dependencies: ["CKernels"], path: "Sources/KernelsAVX2",
                 swiftSettings: avx2Tier),
         .target(name: "HepatixKernels", dependencies: ["CFFTW", "CBLAS", "CKernels", "HepatixKernelsAVX2"],
                 path: "Sources/Kernels", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
-        .target(name: "Hepatix", dependencies: ["HepatixKernels", "CZlib"], path: "Sources/Pipelines"),
+        .target(name: "Hepatix", dependencies: ["HepatixKernels", "CZlib", "CDICOM"], path: "Sources/Pipelines"),
         .target(name: "CHepatix", path: "Sources/CHepatix"),
         .target(name: "HepatixCAPI", dependencies: ["Hepatix", "CHepatix"], path: "Sources/CAPI", exclude: ["hepatix.map"],
                 linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libhepatix.so.0",
@@ -33,5 +38,6 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["HepatixKernels", "HepatixKernelsAVX2", "CKernels"]),
         .testTarget(name: "HepatixTests", dependencies: ["Hepatix"]),
         .testTarget(name: "CAPITests", dependencies: ["HepatixCAPI", "CHepatix"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -2,7 +2,7 @@
 # Installs the Debian packages Hepatix builds against, only those missing. Safe to run repeatedly.
 # Usage: scripts/install-deps.sh [extra packages...]
 set -euo pipefail
-packages=(libfftw3-dev libopenblas-dev libomp-dev libdcmtk-dev libsndfile1-dev zlib1g-dev pkg-config "$@")
+packages=(libfftw3-dev libopenblas-dev libomp-dev libdcmtk-dev libsndfile1-dev libopenjp2-7-dev zlib1g-dev pkg-config "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -18,6 +18,8 @@ usage: hepatix <command> [options]
   signature   fit --table CASES.csv --target COL --kind lasso|random-forest --out MODEL.json [--folds K] [--trees N]
               apply --model MODEL.json --features FEATURES.csv | --table CASES.csv
               radiomic signatures: LASSO with k-fold CV, or a random forest; JSON models
+  dicom       ls PATH... | convert PATH... --out OUT.nii[.gz] [--series N|UID | --phase arterial|...] [--threads N]
+              list studies/series (contrast phases, slice problems) or convert a CT series to NIfTI (HU)
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions
 """
@@ -32,6 +34,7 @@ do {
     case "project": try ProjectCommand.run(rest)
     case "radiomics": try RadiomicsCommand.run(rest)
     case "signature": try SignatureCommand.run(rest)
+    case "dicom": try DicomCommand.run(rest)
     case "info": print(BuildInfo.summary)
     case "-h", "--help", "help": print(usage)
     default: throw CLIError("unknown command '\(argv[1])'\n\(usage)")
