@@ -45,6 +45,7 @@ test-c:
 bench: build
 	scripts/bench-recon.sh
 	scripts/bench-radiomics.sh
+	scripts/bench-dicom.sh
 
 ## asan: the Swift tests under AddressSanitizer (debug build in .build-asan). Leak detection is off:
 ## at exit it reports the XCTest harness's own runtime allocations, not Hepatix's.

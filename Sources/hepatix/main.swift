@@ -19,7 +19,9 @@ usage: hepatix <command> [options]
               apply --model MODEL.json --features FEATURES.csv | --table CASES.csv
               radiomic signatures: LASSO with k-fold CV, or a random forest; JSON models
   dicom       ls PATH... | convert PATH... --out OUT.nii[.gz] [--series N|UID | --phase arterial|...] [--threads N]
-              list studies/series (contrast phases, slice problems) or convert a CT series to NIfTI (HU)
+              | load PATH... [--series|--phase] [--threads N] [--repeat K]
+              list studies/series (contrast phases, slice problems), convert a CT series to NIfTI (HU),
+              or time loading one (JSON)
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions
 """

@@ -57,7 +57,8 @@ public enum DicomScanner {
     static let mediaStorageDirectory = "1.2.840.10008.1.3.10"
 
     /// Regular files under `path` (recursively), or the files a DICOMDIR lists, or `path` itself.
-    static func filesUnder(_ path: String) throws -> [String] {
+    static func filesUnder(_ given: String) throws -> [String] {
+        let path = (given as NSString).resolvingSymlinksInPath
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw DicomError("\(path): no such file or folder")
