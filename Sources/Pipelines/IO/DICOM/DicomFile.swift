@@ -82,7 +82,7 @@ public final class DicomFile {
             buffer = [CChar](repeating: 0, count: length + 1)
             _ = buffer.withUnsafeMutableBufferPointer { read($0.baseAddress!, $0.count) }
         }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return cText(buffer)
     }
 }
 
