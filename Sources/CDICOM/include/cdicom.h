@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cdicom_write.h" /* the SEG / SR writers (this header is the module's umbrella) */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
