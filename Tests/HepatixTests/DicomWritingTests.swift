@@ -27,8 +27,16 @@ import Testing
         return out
     }
 
-    /// Writes SEG (liver + 3 lesions) and SR for the portal series; returns (folder, seg, sr, stack, masks, all CT paths).
-    static func writeOutputs() throws -> (String, String, String, SliceStack, [[UInt8]], [DicomInstance]) {
+    /// What `writeOutputs` wrote and from what.
+    struct Outputs {
+        let folder: String, seg: String, sr: String, sc: String
+        let stack: SliceStack
+        let masks: [[UInt8]]
+        let allCT: [DicomInstance]
+    }
+
+    /// Writes SEG (liver + 3 lesions), SR and a key-slice Secondary Capture for the portal series.
+    static func writeOutputs() throws -> Outputs {
         let folder = try study.get()
         let studies = try DicomScanner.scan([folder]).studies()
         let portal = try #require(studies.first?.series(for: .portalVenous))
@@ -63,25 +71,39 @@ import Testing
         let srIdentity = DicomObjectIdentity(seriesDescription: "Hepatix measurement report", seriesNumber: 902)
         try MeasurementReportWriter.write(findings, sources: allCT, segmentation: segPath, segmentedSeriesUID: portal.seriesInstanceUID,
                                           identity: srIdentity, to: srPath)
-        return (out, segPath, srPath, stack, [liver] + lesions, allCT)
+        // Key slice: the one where lesion 1 is largest, liver and lesion outlined.
+        let plane = stack.slices[0].rows * stack.slices[0].columns
+        let key = (0..<stack.slices.count).max { a, b in
+            lesions[0][a * plane..<(a + 1) * plane].reduce(0, +) < lesions[0][b * plane..<(b + 1) * plane].reduce(0, +)
+        }!
+        let volume = try DicomSeriesLoader.load(stack)
+        let picture = try SliceRenderer.render(volume, slice: key, overlays: [.init(mask: liver, colour: DisplayColour(0, 200, 0)),
+                                                                               .init(mask: lesions[0], colour: DisplayColour(255, 220, 0))])
+        let scPath = out + "/sc.dcm"
+        try SecondaryCaptureWriter.write(picture, derivedFrom: stack.slices[key], comments: "L1 key slice, liver and L1 outlined",
+                                         identity: DicomObjectIdentity(seriesDescription: "Hepatix key slices", seriesNumber: 903),
+                                         to: scPath)
+        return Outputs(folder: out, seg: segPath, sr: srPath, sc: scPath, stack: stack, masks: [liver] + lesions, allCT: allCT)
     }
 
     static let outputs = Result { try writeOutputs() }
 
-    /// dciodvfy (no errors), dcentvfy across CT + SEG + SR, dsrdump, highdicom, pydicom and the semantic
-    /// checks all pass on both objects.
+    /// dciodvfy (no errors), dcentvfy across CT + SEG + SR + SC, dsrdump, highdicom, pydicom and the semantic
+    /// checks all pass on every object.
     @Test func segAndSRPassEveryJudge() throws {
-        let (_, seg, sr, stack, _, _) = try Self.outputs.get()
+        let outputs = try Self.outputs.get()
+        let (seg, sr, stack) = (outputs.seg, outputs.sr, outputs.stack)
         let validator = DicomTestSupport.shared + "/peers/dicom/validate_dicom_outputs.py"
         let folder = try Self.study.get()
         let (status, report) = try DicomTestSupport.run(DicomTestSupport.python,
-                                                        [validator, "--ct-dir", folder] + stack.slices.map(\.path) + [seg, sr])
+                                                        [validator, "--ct-dir", folder] + stack.slices.map(\.path) + [seg, sr, outputs.sc])
         #expect(status == 0, "\(report.split(separator: "\n").filter { $0.contains("FAIL") || $0.hasPrefix("    ") }.joined(separator: "\n"))")
     }
 
     /// highdicom reads every segment's mask back bit-identical to what we wrote, indexed by source image.
     @Test func highdicomReadsMasksBitIdentical() throws {
-        let (out, seg, _, stack, masks, _) = try Self.outputs.get()
+        let outputs = try Self.outputs.get()
+        let (out, seg, stack, masks) = (outputs.folder, outputs.seg, outputs.stack, outputs.masks)
         let dump = out + "/masks.raw"
         let code = """
         import sys, highdicom as hd, numpy as np
@@ -102,7 +124,8 @@ import Testing
     /// highdicom parses the report as TID 1500 with one group per finding, the volumes we computed, the
     /// per-phase attenuations and the LI-RADS categories.
     @Test func highdicomParsesTheMeasurementReport() throws {
-        let (_, _, sr, _, masks, allCT) = try Self.outputs.get()
+        let outputs = try Self.outputs.get()
+        let (sr, masks, allCT) = (outputs.sr, outputs.masks, outputs.allCT)
         let code = """
         import sys, json, highdicom as hd
         sr = hd.sr.srread(sys.argv[1])
@@ -130,7 +153,8 @@ import Testing
 
     /// A mask of the wrong size and a resampled series are refused with a message; no file is left behind.
     @Test func badRequestsAreRefusedWithoutPartialFiles() throws {
-        let (out, _, _, stack, masks, _) = try Self.outputs.get()
+        let outputs = try Self.outputs.get()
+        let (out, stack, masks) = (outputs.folder, outputs.stack, outputs.masks)
         let path = out + "/refused.dcm"
         let identity = DicomObjectIdentity(seriesDescription: "x", seriesNumber: 1)
         #expect(throws: DicomError.self) {

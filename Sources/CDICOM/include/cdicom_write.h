@@ -101,6 +101,20 @@ typedef struct cdicom_sr_request {
 /** Writes the SR file; non-zero with a message on failure. */
 int cdicom_write_measurement_report(const cdicom_sr_request *request, char *message, size_t capacity);
 
+/** An RGB Secondary Capture image (key slice with overlays) in the study of `source_path`: patient, study
+ *  and frame of reference copied from that image, which is also referenced as the source. */
+typedef struct cdicom_sc_request {
+    const char *source_path;
+    const uint8_t *rgb;            /* rows * columns * 3 bytes, colour-by-pixel */
+    uint32_t rows, columns;
+    const char *image_comments;    /* what the picture shows (e.g. "L1 in 3 phases, ROI outlined") */
+    cdicom_object_identity identity;
+    const char *output_path;
+} cdicom_sc_request;
+
+/** Writes the Secondary Capture file; non-zero with a message on failure. */
+int cdicom_write_secondary_capture(const cdicom_sc_request *request, char *message, size_t capacity);
+
 #ifdef __cplusplus
 }
 #endif
