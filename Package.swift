@@ -7,8 +7,8 @@ import PackageDescription
 /// CPUID confirms AVX2 and FMA, so the rest of the package stays portable x86-64.
 let avx2Tier: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-Xcc", "-march=haswell", "-Xcc", "-mtune=znver3"])]
 
-/// DCMTK (and OpenJPEG for JPEG 2000) libraries behind the CDICOM shim: SEG/SR writers, decoders.
-let dicomLibraries: [LinkerSetting] = ["dcmseg", "dcmfg", "dcmiod", "cmr", "dcmsr", "dcmjpls", "dcmtkcharls", "dcmjpeg", "ijg8", "ijg12", "ijg16", "dcmimgle",
+/// DCMTK (and OpenJPEG for JPEG 2000) libraries behind the CDICOM shim: network, SEG/SR writers, decoders.
+let dicomLibraries: [LinkerSetting] = ["dcmnet", "dcmseg", "dcmfg", "dcmiod", "cmr", "dcmsr", "dcmjpls", "dcmtkcharls", "dcmjpeg", "ijg8", "ijg12", "ijg16", "dcmimgle",
                                        "dcmdata", "oflog", "ofstd", "openjp2", "z"].map { .linkedLibrary($0) }
 
 let package = Package(

@@ -82,7 +82,9 @@ void addCodingSchemes(DcmItem &dataset, const cdicom_coding_scheme *schemes, siz
 void saveAtomically(DcmFileFormat &file, const char *path) {
     std::string target = required(path, "output path");
     std::string temporary = target + ".partial";
-    OFCondition status = file.saveFile(temporary.c_str(), EXS_LittleEndianExplicit);
+    // Explicit-length sequences and no group lengths: the encoding DCMTK's network layer sends, so a file
+    // arrives at a PACS byte for byte as written here.
+    OFCondition status = file.saveFile(temporary.c_str(), EXS_LittleEndianExplicit, EET_ExplicitLength, EGL_withoutGL);
     if (status.bad()) {
         std::remove(temporary.c_str());
         throw WriteError{"writing " + target + ": " + status.text()};

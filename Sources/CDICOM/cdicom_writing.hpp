@@ -42,7 +42,7 @@ std::vector<SourceImage> readSources(const char *const *paths, size_t count);
 /// Writes the Coding Scheme Identification Sequence (0008,0110) for private schemes into `dataset`.
 void addCodingSchemes(DcmItem &dataset, const cdicom_coding_scheme *schemes, size_t count);
 
-/// Saves `file` (explicit VR little endian) to a temporary name beside `path`, then renames it over `path`:
+/// Saves `file` (explicit VR little endian, explicit-length sequences) to a temporary name beside `path`, then renames it over `path`:
 /// a failure never leaves a partial file nor destroys an existing one.
 void saveAtomically(DcmFileFormat &file, const char *path);
 

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cdicom_write.h" /* the SEG / SR writers (this header is the module's umbrella) */
+/* This header is the module's umbrella: the writers and the network client are part of it. */
+#include "cdicom_network.h"
+#include "cdicom_write.h"
 
 #ifdef __cplusplus
 extern "C" {
