@@ -30,12 +30,20 @@ test: build test-env test-c test-swift
 test-swift:
 	$(SWIFT) test -c release
 
-test-c:
-	gcc -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude Tests/CConsumers/consumer.c \
-	    -L$(BUILD) -lhepatix -lm -Wl,-rpath,$(CURDIR)/$(BUILD) -o $(BUILD)/consumer-c
+## test-c: the C and C++ hosts (the C one reads a generated DICOM study and writes SEG + SR, which the
+## shared judges then validate), the export check and the install check
+C_STUDY := .build/c-dicom-study
+C_OUT   := .build/c-dicom-out
+test-c: test-env
+	@[ -f $(C_STUDY)/truth.json ] || .build/test-venv/bin/python ../shared/peers/dicom/gen_ct_series.py $(C_STUDY) \
+	    --rows 64 --slices 16 --noise 0 >/dev/null
+	@rm -rf $(C_OUT) && mkdir -p $(C_OUT)
+	gcc -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude -ITests/CConsumers Tests/CConsumers/consumer.c \
+	    Tests/CConsumers/consumer_dicom.c -L$(BUILD) -lhepatix -lm -Wl,-rpath,$(CURDIR)/$(BUILD) -o $(BUILD)/consumer-c
 	g++ -std=c++17 -Wall -Wextra -Werror -Iinclude Tests/CConsumers/consumer.cpp \
 	    -L$(BUILD) -lhepatix -Wl,-rpath,$(CURDIR)/$(BUILD) -o $(BUILD)/consumer-cpp
-	$(BUILD)/consumer-c
+	HEPATIX_DICOM_STUDY=$(C_STUDY) HEPATIX_DICOM_OUT=$(C_OUT) $(BUILD)/consumer-c
+	.build/test-venv/bin/python ../shared/peers/dicom/validate_dicom_outputs.py --ct-dir $(C_STUDY) $(C_OUT)/c-seg.dcm $(C_OUT)/c-sr.dcm
 	$(BUILD)/consumer-cpp
 	Tests/CConsumers/check_exports.sh $(BUILD)/libhepatix.so include/hepatix.h
 	scripts/check-install.sh

@@ -389,6 +389,121 @@ hx_status hx_feature_table_find(hx_context *ctx, const hx_feature_table *table, 
 /** Destroys a table; accepts NULL. */
 void hx_feature_table_destroy(hx_feature_table *table);
 
+/* ----------------------------------------------------------------------------------------------
+ * DICOM: find series in folders, load one as a volume, write Segmentation and TID 1500 SR objects
+ * -------------------------------------------------------------------------------------------- */
+
+/** What a folder scan found: series (grouped by study, contrast phases assigned) and refused files. Immutable. */
+typedef struct hx_dicom_scan hx_dicom_scan;
+
+/**
+ * Scans path (a folder, searched recursively, a single file or a DICOMDIR) with hx_context_threads(ctx)
+ * workers. Files that are not DICOM or cannot be parsed are counted in hx_dicom_scan_refused_count(), not
+ * errors. Errors: HX_ERR_IO when path does not exist; HX_ERR_INVALID_ARGUMENT when it holds no DICOM at all.
+ */
+hx_status hx_dicom_scan_path(hx_context *ctx, const char *path, hx_dicom_scan **out);
+
+/** Number of series found (all studies, in study then Series Number order); 0 if scan is NULL. */
+size_t hx_dicom_scan_series_count(const hx_dicom_scan *scan);
+
+/** Number of files refused; 0 if scan is NULL. */
+size_t hx_dicom_scan_refused_count(const hx_dicom_scan *scan);
+
+/**
+ * Facts about series index: Study and Series Instance UIDs, Modality, Series Description, contrast phase
+ * ("unenhanced", "arterial", "portal venous", "delayed", "unknown") and image count. Strings belong to the
+ * scan. Any output pointer may be NULL.
+ */
+hx_status hx_dicom_series_info(hx_context *ctx, const hx_dicom_scan *scan, size_t index, const char **study_uid,
+                               const char **series_uid, const char **modality, const char **description,
+                               const char **phase, int64_t *images);
+
+/** Destroys a scan; accepts NULL. */
+void hx_dicom_scan_destroy(hx_dicom_scan *scan);
+
+/** A scalar volume in patient space (LPS, mm), e.g. a CT series in HU. Immutable. */
+typedef struct hx_volume hx_volume;
+
+/**
+ * Loads series index of scan into a volume: slices sorted along the normal, rescaled to HU, decoded with
+ * hx_context_threads(ctx) workers. An unevenly spaced or gapped series is resampled onto its median
+ * spacing (then hx_dicom_write_segmentation refuses it). Errors: HX_ERR_UNSUPPORTED (not an image series,
+ * multi-frame), HX_ERR_IO (a slice cannot be decoded).
+ */
+hx_status hx_dicom_load_series(hx_context *ctx, const hx_dicom_scan *scan, size_t index, hx_volume **out);
+
+/** Voxels along x (image rows), y (image columns) and z (slices). Any output pointer may be NULL. */
+hx_status hx_volume_size(hx_context *ctx, const hx_volume *volume, int64_t *nx, int64_t *ny, int64_t *nz);
+
+/**
+ * Geometry in LPS mm: spacing[3] (x, y, z), origin[3] (centre of the first voxel) and direction[9] (the
+ * unit x, y and z axes, three values each; z may be oblique for a gantry-tilted series). NULL arrays are skipped.
+ */
+hx_status hx_volume_geometry(hx_context *ctx, const hx_volume *volume, double *spacing, double *origin, double *direction);
+
+/** Copies the voxels ([z][y][x] floats) into out, which must hold exactly nx * ny * nz values. */
+hx_status hx_volume_copy_voxels(hx_context *ctx, const hx_volume *volume, float *out, size_t count);
+
+/** Destroys a volume; accepts NULL. */
+void hx_volume_destroy(hx_volume *volume);
+
+/** What a segment of a DICOM SEG is (its coded category and type). */
+typedef enum hx_segment_kind {
+    HX_SEGMENT_LIVER = 1,          /**< SCT 10200004 Liver */
+    HX_SEGMENT_LESION = 2,         /**< SCT 52988006 Lesion (a tracked liver observation) */
+    HX_SEGMENT_COUINAUD_I = 11     /**< 11 ... 18: Couinaud segments I ... VIII (99HEPATIX codes) */
+} hx_segment_kind;
+
+/**
+ * Writes a binary DICOM Segmentation of series index of scan to path. labels holds one byte per voxel of
+ * the loaded series ([z][y][x], count = nx * ny * nz): 0 background, k in 1..segment_count the segment
+ * described by kinds[k-1] and names[k-1]. Frames reference the source slices with their positions; patient
+ * and study come from the source. Errors: HX_ERR_SIZE_MISMATCH, HX_ERR_INVALID_ARGUMENT (label beyond
+ * segment_count, unknown kind), HX_ERR_UNSUPPORTED (resampled series), HX_ERR_IO.
+ */
+hx_status hx_dicom_write_segmentation(hx_context *ctx, const hx_dicom_scan *scan, size_t index, const uint8_t *labels,
+                                      size_t count, const int32_t *kinds, const char *const *names,
+                                      size_t segment_count, const char *path);
+
+/** Findings and measurements to report in a TID 1500 measurement report, built up call by call. */
+typedef struct hx_report hx_report;
+
+/** What a reported measurement is. */
+typedef enum hx_measurement {
+    HX_MEASURE_VOLUME_ML = 1,      /**< volume, mL */
+    HX_MEASURE_LONG_AXIS_MM = 2,   /**< long axis, mm */
+    HX_MEASURE_SHORT_AXIS_MM = 3,  /**< short axis, mm */
+    HX_MEASURE_MEAN_HU = 4         /**< mean attenuation in HU, in the phase given */
+} hx_measurement;
+
+/** Creates an empty report. */
+hx_status hx_report_create(hx_context *ctx, hx_report **out);
+
+/**
+ * Adds a finding tied to segment segment_number (1-based) of the SEG the report will reference, with a
+ * tracking identifier (e.g. "L1"); kind is HX_SEGMENT_LIVER or HX_SEGMENT_LESION. Its index (0-based,
+ * in call order) is written to *index when index is not NULL.
+ */
+hx_status hx_report_add_finding(hx_context *ctx, hx_report *report, const char *tracking_id, int32_t segment_number,
+                                int32_t kind, size_t *index);
+
+/** Adds a measurement to finding index; phase ("arterial", "portal venous", ...) only for HX_MEASURE_MEAN_HU. */
+hx_status hx_report_add_measurement(hx_context *ctx, hx_report *report, size_t finding, hx_measurement what, double value,
+                                    const char *phase);
+
+/** Sets the LI-RADS v2018 category of finding index: "LR-1" ... "LR-5", "LR-M", "LR-TIV" or "LR-NC". */
+hx_status hx_report_set_lirads(hx_context *ctx, hx_report *report, size_t finding, const char *category);
+
+/** Destroys a report; accepts NULL. */
+void hx_report_destroy(hx_report *report);
+
+/**
+ * Writes report as a TID 1500 Enhanced SR to path, referencing the SEG at segmentation_path written for
+ * series index of scan; evidence lists every image of that series's study in scan plus the SEG.
+ */
+hx_status hx_dicom_write_report(hx_context *ctx, const hx_report *report, const hx_dicom_scan *scan, size_t index,
+                                const char *segmentation_path, const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,7 @@ func classify(_ error: Error) -> (hx_status, String) {
         case .cancelled: return (HX_ERR_CANCELLED, e.description)
         }
     case let e as RadiomicsError: return (HX_ERR_INVALID_ARGUMENT, e.description)
+    case let e as DicomError: return (HX_ERR_IO, e.description)
     default: return (HX_ERR_INTERNAL, "unexpected error: \(error)")
     }
 }

@@ -1,18 +1,22 @@
 import Foundation
 import Hepatix
 
-/// `hepatix dicom ls PATH... | convert PATH... --out OUT.nii[.gz] [--series N|UID] [--phase P]`:
+/// `hepatix dicom ls PATH... | convert PATH... --out OUT.nii[.gz] [--series N|UID] [--phase P] | load | send | find | get`:
 /// lists the studies and series found under folders or DICOMDIRs (with contrast phases and slice
-/// problems), or converts one CT series to NIfTI (HU, RAS+ affine from the DICOM geometry).
+/// problems), converts one CT series to NIfTI (HU, RAS+ affine from the DICOM geometry), times a load,
+/// or talks to a PACS (`DicomNetworkCommand`).
 enum DicomCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        guard let verb = args.first else { throw CLIError("dicom needs ls, convert or send") }
+        guard let verb = args.first else { throw CLIError("dicom needs ls, convert, load, send, find or get") }
         let rest = args.dropFirst()
         switch verb {
         case "ls": try list(rest)
         case "convert": try convert(rest)
         case "load": try load(rest)
-        default: throw CLIError("unknown dicom command '\(verb)' (ls, convert, load)")
+        case "send": try DicomNetworkCommand.send(rest)
+        case "find": try DicomNetworkCommand.find(rest)
+        case "get": try DicomNetworkCommand.get(rest)
+        default: throw CLIError("unknown dicom command '\(verb)' (ls, convert, load, send, find, get)")
         }
     }
 

@@ -1,17 +1,13 @@
-/* A C99 host of libhepatix: reconstructs an analytic disk with FBP and checks every entry point
- * against bad input. Exit status 0 on success; prints "N passed, M failed". */
-#include "hepatix.h"
+/* A C99 host of libhepatix: reconstructs an analytic disk with FBP, computes radiomics, reads a DICOM
+ * study and writes SEG + SR (consumer_dicom.c), and checks every entry point against bad input. Exit status 0 on success; prints "N passed, M failed". */
+#include "checks.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int passed = 0, failed = 0;
-
-#define CHECK(cond, what) do { if (cond) { passed++; } else { failed++; printf("FAIL %s (line %d)\n", what, __LINE__); } } while (0)
-#define EXPECT_STATUS(call, expected) do { hx_status s_ = (call); \
-    if (s_ == (expected)) { passed++; } else { failed++; printf("FAIL %s: got %d (%s), expected %d\n", #call, (int)s_, hx_status_string(s_), (int)(expected)); } } while (0)
+int passed = 0, failed = 0;
 
 static int cancel_at_half(double fraction, void *user) {
     int *calls = (int *)user;
@@ -274,6 +270,7 @@ int main(void) {
     hx_context_destroy(NULL);
 
     radiomics_checks(ctx);
+    dicom_checks(ctx, getenv("HEPATIX_DICOM_STUDY"), getenv("HEPATIX_DICOM_OUT"));
 
     hx_recon_plan_destroy(plan);
     hx_fbp_options_destroy(opts);

@@ -11,7 +11,7 @@ public final class DicomFile {
     /// Parses `path`; with `headerOnly`, parsing stops at Pixel Data (cheap folder scans).
     /// - Throws: `DicomError` naming the file when it is missing, truncated or not DICOM.
     public init(path: String, headerOnly: Bool = false) throws {
-        DicomFile.quietLogging
+        _ = dicomLoggingSilenced
         var message = [CChar](repeating: 0, count: 512)
         var opened: OpaquePointer?
         guard cdicom_open(path, headerOnly ? 1 : 0, &opened, &message, message.count) == 0, let opened else {
@@ -23,8 +23,6 @@ public final class DicomFile {
 
     deinit { cdicom_close(handle) }
 
-    /// DCMTK's own logging is silenced once: its problems come back as error messages instead.
-    private static let quietLogging: Void = cdicom_quiet_logging()
 
     /// The attribute's text (dataset first, then the file meta header), or nil when absent.
     /// Multi-valued attributes keep DICOM's backslash separators.

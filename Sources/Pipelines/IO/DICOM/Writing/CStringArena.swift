@@ -48,6 +48,7 @@ final class CStringArena {
 
     /// Calls a CDICOM writer with a message buffer; throws its message as a `DicomError`.
     static func call(_ what: String, _ body: (UnsafeMutablePointer<CChar>, Int) -> Int32) throws {
+        _ = dicomLoggingSilenced
         var message = [CChar](repeating: 0, count: 1024)
         let status = message.withUnsafeMutableBufferPointer { body($0.baseAddress!, $0.count) }
         guard status == 0 else { throw DicomError("\(what): \(cText(message))") }

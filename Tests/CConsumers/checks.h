@@ -1,0 +1,18 @@
+/* Pass/fail counting shared by the C consumer's files. */
+#ifndef HEPATIX_CONSUMER_CHECKS_H
+#define HEPATIX_CONSUMER_CHECKS_H
+
+#include "hepatix.h"
+
+#include <stdio.h>
+
+extern int passed, failed;
+
+#define CHECK(cond, what) do { if (cond) { passed++; } else { failed++; printf("FAIL %s (line %d)\n", what, __LINE__); } } while (0)
+#define EXPECT_STATUS(call, expected) do { hx_status s_ = (call); \
+    if (s_ == (expected)) { passed++; } else { failed++; printf("FAIL %s: got %d (%s), expected %d\n", #call, (int)s_, hx_status_string(s_), (int)(expected)); } } while (0)
+
+/* DICOM through the C ABI on the study in `study_dir`, writing SEG and SR into `out_dir` (both required). */
+void dicom_checks(hx_context *ctx, const char *study_dir, const char *out_dir);
+
+#endif
