@@ -6,7 +6,7 @@ BUILD   := .build/release
 SOVER   := 0
 VERSION := 0.1.0
 
-.PHONY: all deps build demo test test-env test-swift test-c bench asan install clean
+.PHONY: all deps build demo test test-env test-swift test-c bench asan fuzz install clean
 
 all: build
 
@@ -59,6 +59,10 @@ bench: build
 ## at exit it reports the XCTest harness's own runtime allocations, not Hepatix's.
 asan: deps
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan
+
+## fuzz: the libFuzzer harness over the DICOM reader (ASan + UBSan) for FUZZ_SECONDS (default 600)
+fuzz: test-c
+	scripts/fuzz-dicom.sh
 
 ## install: header, shared library with the Swift runtime it needs, pkg-config file, CLI
 install: build

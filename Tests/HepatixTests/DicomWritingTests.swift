@@ -52,6 +52,11 @@ import Testing
         for (index, mask) in lesions.enumerated() {
             segments.append(.lesion("L\(index + 1)", trackingUID: trackingUIDs[index], mask: mask, algorithm: "ground truth"))
         }
+        // A Couinaud segment (private 99HEPATIX type): the liver voxels left of the image centre.
+        let columns = stack.slices[0].columns
+        let leftLiver = liver.indices.map { liver[$0] != 0 && $0 % columns < columns / 2 ? UInt8(1) : 0 }
+        segments.append(SegmentDefinition(label: "Couinaud II", category: .anatomicalStructure, type: HepatixCodingScheme.couinaudSegment(2)!,
+                                          algorithmName: "ground truth", colour: DisplayColour(90, 120, 220), mask: leftLiver))
         let segIdentity = DicomObjectIdentity(seriesDescription: "Hepatix liver segmentation", seriesNumber: 901)
         try SegmentationWriter.write(segments, on: stack, identity: segIdentity, to: segPath)
         let spacing = stack.pixelSpacing.x * stack.pixelSpacing.y * stack.nominalSpacing / 1000
@@ -83,7 +88,7 @@ import Testing
         try SecondaryCaptureWriter.write(picture, derivedFrom: stack.slices[key], comments: "L1 key slice, liver and L1 outlined",
                                          identity: DicomObjectIdentity(seriesDescription: "Hepatix key slices", seriesNumber: 903),
                                          to: scPath)
-        return Outputs(folder: out, seg: segPath, sr: srPath, sc: scPath, stack: stack, masks: [liver] + lesions, allCT: allCT)
+        return Outputs(folder: out, seg: segPath, sr: srPath, sc: scPath, stack: stack, masks: [liver] + lesions + [leftLiver], allCT: allCT)
     }
 
     static let outputs = Result { try writeOutputs() }

@@ -30,12 +30,11 @@ struct NIfTITests {
         }
     }
 
-    /// TotalSegmentator's example CT: the NIfTI and the raw int16 form hold the same voxels, and the
-    /// NIfTI affine is the raw form's LPS geometry turned to RAS (x and y negated). Runs where `../shared`
-    /// exists.
+    /// TotalSegmentator's example CT and label map: the NIfTI and the raw forms hold the same voxels, and
+    /// the NIfTI affine is the raw form's LPS geometry turned to RAS (x and y negated).
     @Test func totalSegmentatorExampleMatchesRaw() throws {
         let folder = Self.shared + "/data/totalseg-example"
-        guard FileManager.default.fileExists(atPath: folder + "/example_ct_sm.nii.gz") else { return }
+        try #require(FileManager.default.fileExists(atPath: folder + "/example_ct_sm.nii.gz"), "../shared/data/totalseg-example is missing")
         let nifti = try NIfTIVolume.read(folder + "/example_ct_sm.nii.gz")
         let meta = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/example_ct_sm_hu_int16.json"))) as? [String: Any])
         let shape = try #require(meta["shape_xyz"] as? [Int]), origin = try #require(meta["origin_lps_mm"] as? [Double])
@@ -50,6 +49,11 @@ struct NIfTITests {
             for c in 0..<3 { #expect(abs(nifti.affine[r][c] - flip * direction[r][c] * spacing[c]) < 1e-4) }
             #expect(abs(nifti.affine[r][3] - flip * origin[r]) < 1e-3)
         }
+        let labels = try NIfTIVolume.read(folder + "/example_seg.nii.gz")
+        let rawLabels = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/example_seg_labels_uint8.raw")))
+        #expect([labels.nx, labels.ny, labels.nz] == shape)
+        #expect(labels.values == rawLabels.map(Double.init))
+        #expect(labels.affine == nifti.affine)
     }
 
     /// Truncated data, a truncated gzip stream, absurd dimensions, 4D data, an unknown type and a file
