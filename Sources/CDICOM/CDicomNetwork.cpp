@@ -80,6 +80,22 @@ OFList<OFString> syntaxes(std::initializer_list<const char *> uids) {
     return list;
 }
 
+/// Proposes a query/retrieve information model in explicit or implicit little endian.
+void proposeModel(DcmSCU &scu, const char *model) {
+    check(scu.addPresentationContext(model, syntaxes({UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax})),
+          "context");
+}
+
+/// The context the peer accepted for `model`; releases the association and throws when it refused it.
+T_ASC_PresentationContextID acceptedContext(DcmSCU &scu, const char *model, const char *service) {
+    T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(model, "");
+    if (id == 0) {
+        scu.releaseAssociation();
+        throw NetworkError{std::string("the peer does not offer Study Root ") + service};
+    }
+    return id;
+}
+
 /// The query identifier: level plus keys.
 DcmDataset identifier(const char *level, const cdicom_query_key *keys, size_t count) {
     std::string text = level ? level : "";
@@ -197,15 +213,12 @@ extern "C" int cdicom_find(const cdicom_peer *peer, const char *level, const cdi
         DcmDataset query = identifier(level, keys, key_count);
         DcmSCU scu;
         configure(scu, *peer);
-        check(scu.addPresentationContext(UID_FINDStudyRootQueryRetrieveInformationModel,
-                                         syntaxes({UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax})),
-              "context");
+        proposeModel(scu, UID_FINDStudyRootQueryRetrieveInformationModel);
         connect(scu, *peer);
-        T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_FINDStudyRootQueryRetrieveInformationModel, "");
+        T_ASC_PresentationContextID id = acceptedContext(scu, UID_FINDStudyRootQueryRetrieveInformationModel, "C-FIND");
         OFList<QRResponse *> responses;
-        OFCondition status = id == 0 ? OFCondition(EC_IllegalCall) : scu.sendFINDRequest(id, &query, &responses);
+        OFCondition status = scu.sendFINDRequest(id, &query, &responses);
         scu.releaseAssociation();
-        if (id == 0) throw NetworkError{"the peer does not offer Study Root C-FIND"};
         std::string failure;
         for (QRResponse *response : responses) {
             if (status.good() && response->m_dataset != nullptr && failure.empty()) {
@@ -238,18 +251,15 @@ extern "C" int cdicom_get(const cdicom_peer *peer, const char *level, const cdic
         configure(scu, *peer);
         OFList<OFString> all;
         for (const char *syntax : kRetrievableSyntaxes) all.push_back(syntax);
-        check(scu.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel,
-                                         syntaxes({UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax})),
-              "context");
+        proposeModel(scu, UID_GETStudyRootQueryRetrieveInformationModel);
         for (const char *sopClass : kRetrievableClasses) check(scu.addPresentationContext(sopClass, all, ASC_SC_ROLE_SCP), "storage context");
         scu.setStorageMode(DCMSCU_STORAGE_BIT_PRESERVING);
         scu.setStorageDir(directory);
         connect(scu, *peer);
-        T_ASC_PresentationContextID id = scu.findAnyPresentationContextID(UID_GETStudyRootQueryRetrieveInformationModel, "");
+        T_ASC_PresentationContextID id = acceptedContext(scu, UID_GETStudyRootQueryRetrieveInformationModel, "C-GET");
         OFList<RetrieveResponse *> responses;
-        OFCondition status = id == 0 ? OFCondition(EC_IllegalCall) : scu.sendCGETRequest(id, &query, &responses);
+        OFCondition status = scu.sendCGETRequest(id, &query, &responses);
         scu.releaseAssociation();
-        if (id == 0) throw NetworkError{"the peer does not offer Study Root C-GET"};
         Uint16 completed = 0, failed = 0, finalStatus = 0;
         for (RetrieveResponse *response : responses) {
             completed = response->m_numberOfCompletedSubops;
