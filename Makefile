@@ -72,9 +72,12 @@ clean:
 	rm -rf .build out
 
 ## test-env: the Python the tests use as independent judges and generators (pydicom, numpy, highdicom,
-## pynetdicom) in .build/test-venv, and the DICOM tools (dciodvfy, dsrdump, Orthanc) they run
+## pynetdicom, onnx) in .build/test-venv, the DICOM tools (dciodvfy, dsrdump, Orthanc) they run, and the
+## onnx package's node test cases for the supported operators (.build/onnx-node-tests)
 test-env: deps
 	@scripts/install-deps.sh dcmtk dicom3tools orthanc orthanc-dicomweb
 	@[ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv
-	@.build/test-venv/bin/python -c "import pydicom, numpy, highdicom, pynetdicom" 2>/dev/null || \
-	    .build/test-venv/bin/pip install -q pydicom==3.0.2 numpy highdicom==0.28.2 pynetdicom==3.0.4
+	@.build/test-venv/bin/python -c "import pydicom, numpy, highdicom, pynetdicom, onnx" 2>/dev/null || \
+	    .build/test-venv/bin/pip install -q pydicom==3.0.2 numpy highdicom==0.28.2 pynetdicom==3.0.4 onnx==1.23.2
+	@[ .build/onnx-node-tests/manifest.json -nt Tests/Fixtures/onnx/supported_operators.txt ] || \
+	    .build/test-venv/bin/python tools/onnx/gen_node_tests.py .build/onnx-node-tests Tests/Fixtures/onnx/supported_operators.txt

@@ -18,6 +18,10 @@ let package = Package(
         .library(name: "hepatix", type: .dynamic, targets: ["HepatixCAPI"]),
         .executable(name: "hepatix-cli", targets: ["hepatix"]),
     ],
+    dependencies: [
+        // ONNX model files are protobuf: the generated message code (Sources/Pipelines/Inference/ONNX) needs the runtime.
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+    ],
     targets: [
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -28,7 +32,8 @@ let package = Package(
                 swiftSettings: avx2Tier),
         .target(name: "HepatixKernels", dependencies: ["CFFTW", "CBLAS", "CKernels", "HepatixKernelsAVX2"],
                 path: "Sources/Kernels", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
-        .target(name: "Hepatix", dependencies: ["HepatixKernels", "CZlib", "CDICOM"], path: "Sources/Pipelines"),
+        .target(name: "Hepatix", dependencies: ["HepatixKernels", "CZlib", "CDICOM", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                path: "Sources/Pipelines"),
         .target(name: "CHepatix", path: "Sources/CHepatix"),
         .target(name: "HepatixCAPI", dependencies: ["Hepatix", "CHepatix"], path: "Sources/CAPI", exclude: ["hepatix.map"],
                 linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libhepatix.so.0",
