@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "hxk_conv.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -1,0 +1,62 @@
+/* AVX-512 direct convolution microkernel (see hxk_conv.h). Each input value is broadcast from memory into
+ * two FMAs (one per 16-channel output block); 28 accumulators stay in registers for the whole reduction
+ * over input channels and taps, so the loop is bound by the FMA units, not by loads. */
+#include "hxk_conv.h"
+
+#include <immintrin.h>
+
+#define HXK_TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma")))
+
+static inline HXK_TARGET __attribute__((always_inline)) void tile(const float *in, size_t in_block_stride, size_t pixel_step,
+                                                                  const int64_t *taps, int ntaps, int in_blocks, const float *weights,
+                                                                  const float *bias, float *out, size_t out_block_stride,
+                                                                  size_t out_pixel_step, const int pixels, int activation, float alpha, int accumulate) {
+    __m512 a0[HXK_CONV_TILE], a1[HXK_CONV_TILE];
+    __m512 b0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps(), b1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
+    for (int p = 0; p < pixels; p++) {
+        a0[p] = accumulate ? _mm512_loadu_ps(out + out_pixel_step * p) : b0;
+        a1[p] = accumulate ? _mm512_loadu_ps(out + out_block_stride + out_pixel_step * p) : b1;
+    }
+    const float *w = weights;
+    for (int cb = 0; cb < in_blocks; cb++) {
+        const float *block = in + (size_t)cb * in_block_stride;
+        for (int t = 0; t < ntaps; t++) {
+            const float *origin = block + taps[t];
+            for (int c = 0; c < 16; c++, w += 32) {
+                __m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);
+                for (int p = 0; p < pixels; p++) {
+                    __m512 x = _mm512_set1_ps(origin[p * pixel_step + c]);
+                    a0[p] = _mm512_fmadd_ps(x, w0, a0[p]);
+                    a1[p] = _mm512_fmadd_ps(x, w1, a1[p]);
+                }
+            }
+        }
+    }
+    __m512 zero = _mm512_setzero_ps(), slope = _mm512_set1_ps(alpha);
+    for (int p = 0; p < pixels; p++) {
+        __m512 y0 = a0[p], y1 = a1[p];
+        if (activation == 1) {
+            y0 = _mm512_max_ps(y0, zero);
+            y1 = _mm512_max_ps(y1, zero);
+        } else if (activation == 2) {
+            y0 = _mm512_mask_mul_ps(y0, _mm512_cmp_ps_mask(y0, zero, _CMP_LT_OQ), y0, slope);
+            y1 = _mm512_mask_mul_ps(y1, _mm512_cmp_ps_mask(y1, zero, _CMP_LT_OQ), y1, slope);
+        }
+        _mm512_storeu_ps(out + out_pixel_step * p, y0);
+        _mm512_storeu_ps(out + out_block_stride + out_pixel_step * p, y1);
+    }
+}
+
+#define HXK_TILE_CASE(n) case n: tile(in, in_block_stride, pixel_step, taps, ntaps, in_blocks, weights, bias, out, \
+                                      out_block_stride, out_pixel_step, n, activation, alpha, accumulate); break;
+
+HXK_TARGET void hxk_conv_tile_avx512(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
+                                     int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
+                                     size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate) {
+    switch (pixels) {
+        HXK_TILE_CASE(14) HXK_TILE_CASE(13) HXK_TILE_CASE(12) HXK_TILE_CASE(11) HXK_TILE_CASE(10) HXK_TILE_CASE(9)
+        HXK_TILE_CASE(8) HXK_TILE_CASE(7) HXK_TILE_CASE(6) HXK_TILE_CASE(5) HXK_TILE_CASE(4) HXK_TILE_CASE(3)
+        HXK_TILE_CASE(2) HXK_TILE_CASE(1)
+        default: break;
+    }
+}

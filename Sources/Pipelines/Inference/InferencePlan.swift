@@ -1,0 +1,157 @@
+import CKernels
+import HepatixKernels
+
+/// An ONNX model compiled for fast execution: convolutions (2D/3D, group 1, explicit padding) with their
+/// following BatchNormalization folded in and ReLU/LeakyReLU fused run as AVX-512 direct kernels on
+/// channel-blocked activations; every other node runs through its reference operator on planar tensors,
+/// with layout conversions where the two meet. Activation buffers are allocated on the first run and
+/// reused afterwards. One plan serves one caller at a time.
+public final class InferencePlan {
+    /// One step of the compiled program.
+    enum Step {
+        case convolution(DirectConvolution, input: String, output: String, padEnd: [Int])
+        case reference(ONNXNode)
+    }
+
+    public let model: ONNXModel
+    let steps: [Step]
+    let pool: WorkerPool
+    /// Halo each blocked value needs (the largest padding of the fast convolutions reading it).
+    let halos: [String: Int]
+    private var blockedBuffers: [String: BlockedActivation] = [:]
+
+    /// Compiles `model` for `threads` workers (0: one per core).
+    /// - Throws: `InferenceError` when the CPU has no AVX-512 (the only fast tier so far: use
+    ///   `ReferenceInterpreter` there) or a node is malformed.
+    public init(_ model: ONNXModel, threads: Int = 0) throws {
+        guard hxk_detect_tier() == HXK_TIER_AVX512 else {
+            throw InferenceError("the fast CNN kernels need AVX-512 (this CPU has none); use ReferenceInterpreter")
+        }
+        self.model = model
+        pool = WorkerPool(threads: threads)
+        var consumers: [String: [Int]] = [:]
+        for (index, node) in model.nodes.enumerated() { for input in node.inputs where !input.isEmpty { consumers[input, default: []].append(index) } }
+        let graphOutputs = Set(model.outputs.map(\.name))
+        var steps: [Step] = [], halos: [String: Int] = [:], absorbed = Set<Int>()
+        for (index, node) in model.nodes.enumerated() where !absorbed.contains(index) {
+            guard node.op == "Conv", let lowered = try InferencePlan.lowerConvolution(node, model: model) else {
+                steps.append(.reference(node)); continue
+            }
+            var (convolution, padEnd) = lowered
+            var output = node.outputs[0]
+            // Fold a BatchNormalization and then fuse an activation that alone consume the output.
+            func soleConsumer(_ value: String) -> (Int, ONNXNode)? {
+                guard !graphOutputs.contains(value), let users = consumers[value], users.count == 1 else { return nil }
+                return (users[0], model.nodes[users[0]])
+            }
+            if let (next, bn) = soleConsumer(output), bn.op == "BatchNormalization", let folded = try InferencePlan.fold(convolution, bn, model) {
+                convolution = folded; absorbed.insert(next); output = bn.outputs[0]
+            }
+            if let (next, act) = soleConsumer(output), act.op == "Relu" || act.op == "LeakyRelu" {
+                let activation: DirectConvolution.Activation = act.op == "Relu" ? .relu : .leakyRelu(try act.float("alpha", 0.01))
+                convolution = convolution.with(activation: activation)
+                absorbed.insert(next); output = act.outputs[0]
+            }
+            halos[node.inputs[0]] = max(halos[node.inputs[0], default: 0], (convolution.padBegin + padEnd).max() ?? 0)
+            steps.append(.convolution(convolution, input: node.inputs[0], output: output, padEnd: padEnd))
+        }
+        self.steps = steps
+        self.halos = halos
+    }
+
+    /// A Conv node as a direct convolution, or nil when it needs the reference path (weights not constant,
+    /// groups, auto_pad, 1-D).
+    static func lowerConvolution(_ node: ONNXNode, model: ONNXModel) throws -> (DirectConvolution, [Int])? {
+        guard let w = model.initializers[node.inputs[1]], w.elementType == .float32, w.shape.count == 4 || w.shape.count == 5,
+              try node.int("group", 1) == 1, try node.string("auto_pad", "NOTSET") == "NOTSET" else { return nil }
+        let bias = node.inputs.count > 2 && !node.inputs[2].isEmpty ? model.initializers[node.inputs[2]]?.floats : nil
+        if node.inputs.count > 2, !node.inputs[2].isEmpty, bias == nil { return nil }
+        let rank = w.shape.count - 2
+        let kernel = Array(w.shape[2...])
+        let strides = try node.ints("strides") ?? Array(repeating: 1, count: rank)
+        let dilations = try node.ints("dilations") ?? Array(repeating: 1, count: rank)
+        let pads = try node.ints("pads") ?? Array(repeating: 0, count: 2 * rank)
+        guard strides.count == rank, dilations.count == rank, pads.count == 2 * rank else { return nil }
+        return (DirectConvolution(weights: w.floats, bias: bias, inChannels: w.shape[1], outChannels: w.shape[0], kernel: kernel,
+                                  strides: strides, dilations: dilations, padBegin: Array(pads[..<rank]), activation: .none),
+                Array(pads[rank...]))
+    }
+
+    /// The convolution with an inference BatchNormalization folded into its weights and bias, or nil
+    /// when the normalisation's parameters are not constants.
+    static func fold(_ c: DirectConvolution, _ bn: ONNXNode, _ model: ONNXModel) throws -> DirectConvolution? {
+        let parameters = bn.inputs.dropFirst().map { model.initializers[$0] }
+        guard parameters.count == 4, try bn.int("training_mode", 0) == 0, bn.outputs.count == 1 else { return nil }
+        guard let scale = parameters[0]?.floats, let shift = parameters[1]?.floats, let mean = parameters[2]?.floats,
+              let variance = parameters[3]?.floats, scale.count == c.outChannels else { return nil }
+        let epsilon = Double(try bn.float("epsilon", 1e-5))
+        let factors = (0..<c.outChannels).map { Double(scale[$0]) / (Double(variance[$0]) + epsilon).squareRoot() }
+        return c.scaled(by: factors, shift: (0..<c.outChannels).map { Double(shift[$0]) - Double(mean[$0]) * factors[$0] })
+    }
+
+    /// Runs the model on `feeds` and returns the graph outputs (planar tensors).
+    public func run(_ feeds: [String: Tensor]) throws -> [String: Tensor] {
+        var plain = model.initializers
+        for input in model.inputs {
+            guard let tensor = feeds[input.name] else { throw InferenceError("input '\(input.name)' is not given") }
+            plain[input.name] = tensor
+        }
+        var blocked: [String: BlockedActivation] = [:]
+        func planar(_ name: String) throws -> Tensor? {
+            if let t = plain[name] { return t }
+            guard let b = blocked[name] else { return nil }
+            let shape = [1, b.channels] + (b.depth > 1 ? [b.depth] : []) + [b.height, b.width]
+            var values = [Float](repeating: 0, count: shape.reduce(1, *))
+            values.withUnsafeMutableBufferPointer { b.store(planar: $0) }
+            let t = try Tensor(shape: shape, floats: values)
+            plain[name] = t
+            return t
+        }
+        for step in steps {
+            switch step {
+            case .reference(let node):
+                let inputs = try node.inputs.map { name -> Tensor? in
+                    guard !name.isEmpty else { return nil }
+                    guard let t = try planar(name) else { throw InferenceError("\(node.describe): input '\(name)' has no value") }
+                    return t
+                }
+                for (name, value) in zip(node.outputs, try ReferenceOperators.evaluate(node, inputs)) where !name.isEmpty { plain[name] = value }
+            case .convolution(let conv, let inputName, let outputName, let padEnd):
+                let source = try blockedInput(inputName, blocked: &blocked, plain: plain, conv: conv)
+                let size = source.depth > 1 || conv.kernel.count == 3 ? [source.depth, source.height, source.width] : [source.height, source.width]
+                let out = conv.outputSize(size, padEnd: padEnd)
+                guard out.allSatisfy({ $0 > 0 }) else { throw InferenceError("Conv into '\(outputName)': empty output \(out)") }
+                let target = buffer(outputName, channels: conv.outChannels, size: out)
+                conv.run(source, target, pool: pool)
+                blocked[outputName] = target
+            }
+        }
+        return try Dictionary(uniqueKeysWithValues: model.outputs.map { output in
+            guard let value = try planar(output.name) else { throw InferenceError("output '\(output.name)' was not computed") }
+            return (output.name, value)
+        })
+    }
+
+    /// The blocked form of `name`, converting a planar tensor (batch 1, 4-D or 5-D) on the way.
+    private func blockedInput(_ name: String, blocked: inout [String: BlockedActivation], plain: [String: Tensor],
+                              conv: DirectConvolution) throws -> BlockedActivation {
+        if let b = blocked[name] { return b }
+        guard let t = plain[name] else { throw InferenceError("Conv: input '\(name)' has no value") }
+        guard t.elementType == .float32, t.shape.count == conv.kernel.count + 2, t.shape[0] == 1, t.shape[1] == conv.inChannels else {
+            throw InferenceError("Conv: input '\(name)' of shape \(t.shape) does not fit \(conv.inChannels) channels, batch 1")
+        }
+        let b = buffer(name, channels: t.shape[1], size: Array(t.shape[2...]))
+        t.floats.withUnsafeBufferPointer { b.load(planar: $0) }
+        blocked[name] = b
+        return b
+    }
+
+    /// The cached blocked buffer for `name`, (re)allocated when its shape changed.
+    private func buffer(_ name: String, channels: Int, size: [Int]) -> BlockedActivation {
+        let (d, h, w) = size.count == 3 ? (size[0], size[1], size[2]) : (1, size[0], size[1])
+        if let b = blockedBuffers[name], b.channels == channels, b.depth == d, b.height == h, b.width == w { return b }
+        let b = BlockedActivation(channels: channels, depth: d, height: h, width: w, halo: halos[name, default: 0])
+        blockedBuffers[name] = b
+        return b
+    }
+}

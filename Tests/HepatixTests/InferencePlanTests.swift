@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import CKernels
+@testable import Hepatix
+
+/// The fast plan (AVX-512 direct convolutions on blocked activations, BN folded, activations fused) against
+/// the reference interpreter on small graphs that hit the tile and block edges: 2D and 3D, strides,
+/// dilations, padding, channel counts that are not multiples of 16 or 32, BN + ReLU/LeakyReLU chains and a
+/// reference node (Sub) between fast ones.
+@Suite struct InferencePlanTests {
+    /// Deterministic values in [-1, 1).
+    static func values(_ count: Int, seed: UInt64) -> [Float] {
+        var state = seed &* 0x9E3779B97F4A7C15 | 1
+        return (0..<count).map { _ in
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Float(state % 2000) / 1000 - 1
+        }
+    }
+
+    struct Layer { let inC: Int, outC: Int, kernel: [Int], stride: Int, dilation: Int, pad: Int, bn: Bool, act: String? }
+
+    /// A chain of conv layers (each optionally with BN and an activation), input "x", output "y", plus
+    /// "y - x0-conv" through a Sub so a reference node sits in the middle when `residual`.
+    static func model(_ layers: [Layer], seed: UInt64) throws -> ONNXModel {
+        var nodes: [ONNXNode] = [], initializers: [String: Tensor] = [:]
+        var current = "x"
+        for (i, l) in layers.enumerated() {
+            let w = "w\(i)", b = "b\(i)", out = "c\(i)"
+            let taps = l.kernel.reduce(1, *)
+            initializers[w] = try Tensor(shape: [l.outC, l.inC] + l.kernel, floats: values(l.outC * l.inC * taps, seed: seed + UInt64(i)).map { $0 / Float(l.inC * taps).squareRoot() })
+            initializers[b] = try Tensor(shape: [l.outC], floats: values(l.outC, seed: seed + 100 + UInt64(i)))
+            let rank = l.kernel.count
+            nodes.append(ONNXNode(name: "conv\(i)", op: "Conv", domain: "", inputs: [current, w, b], outputs: [out], attributes: [
+                "strides": .ints(Array(repeating: l.stride, count: rank)), "dilations": .ints(Array(repeating: l.dilation, count: rank)),
+                "pads": .ints(Array(repeating: l.pad, count: 2 * rank)), "kernel_shape": .ints(l.kernel)]))
+            current = out
+            if l.bn {
+                let names = ["s", "t", "m", "v"].map { "\($0)\(i)" }
+                for (k, name) in names.enumerated() {
+                    let v = values(l.outC, seed: seed + 200 + UInt64(10 * i + k))
+                    initializers[name] = try Tensor(shape: [l.outC], floats: k == 3 ? v.map { 0.5 + abs($0) } : v)
+                }
+                nodes.append(ONNXNode(name: "bn\(i)", op: "BatchNormalization", domain: "", inputs: [current] + names, outputs: ["n\(i)"],
+                                      attributes: ["epsilon": .float(1e-5)]))
+                current = "n\(i)"
+            }
+            if let act = l.act {
+                nodes.append(ONNXNode(name: "a\(i)", op: act, domain: "", inputs: [current], outputs: ["r\(i)"], attributes: act == "LeakyRelu" ? ["alpha": .float(0.01)] : [:]))
+                current = "r\(i)"
+            }
+        }
+        nodes.append(ONNXNode(name: "out", op: "Identity", domain: "", inputs: [current], outputs: ["y"], attributes: [:]))
+        return ONNXModel(nodes: nodes, initializers: initializers, inputs: [ONNXValueInfo(name: "x", elementType: .float32, shape: nil)],
+                         outputs: [ONNXValueInfo(name: "y", elementType: .float32, shape: nil)], opset: 17, producer: "test")
+    }
+
+    /// Max |plan - reference| relative to max |reference|.
+    static func compare(_ layers: [Layer], input shape: [Int], seed: UInt64) throws -> Double {
+        let m = try model(layers, seed: seed)
+        let x = try Tensor(shape: shape, floats: values(shape.reduce(1, *), seed: seed + 999))
+        let expected = try #require(try ReferenceInterpreter(m).run(["x": x])["y"])
+        let got = try #require(try InferencePlan(m, threads: 2).run(["x": x])["y"])
+        #expect(got.shape == expected.shape)
+        let scale = expected.floats.map { abs(Double($0)) }.max() ?? 1
+        return zip(got.floats, expected.floats).map { abs(Double($0) - Double($1)) }.max()! / scale
+    }
+
+    /// FP32 accumulation over up to ~600 products against the double reference: 1e-5 of the output's
+    /// magnitude is about 10x the expected rounding error (sqrt(600) * 2^-24 * a few).
+    static let tolerance = 1e-5
+
+    @Test(.enabled(if: hxk_detect_tier() == HXK_TIER_AVX512)) func twoDimensionalChainsMatchTheReference() throws {
+        let error = try Self.compare([
+            Layer(inC: 3, outC: 40, kernel: [3, 3], stride: 1, dilation: 1, pad: 1, bn: true, act: "Relu"),
+            Layer(inC: 40, outC: 64, kernel: [3, 3], stride: 2, dilation: 1, pad: 1, bn: false, act: "LeakyRelu"),
+            Layer(inC: 64, outC: 16, kernel: [3, 3], stride: 1, dilation: 2, pad: 2, bn: true, act: nil),
+            Layer(inC: 16, outC: 5, kernel: [1, 1], stride: 1, dilation: 1, pad: 0, bn: false, act: nil),
+        ], input: [1, 3, 37, 29], seed: 1)
+        print("plan vs reference: \(error)"); #expect(error < Self.tolerance, "relative error \(error)")
+    }
+
+    @Test(.enabled(if: hxk_detect_tier() == HXK_TIER_AVX512)) func threeDimensionalChainsMatchTheReference() throws {
+        let error = try Self.compare([
+            Layer(inC: 1, outC: 32, kernel: [3, 3, 3], stride: 1, dilation: 1, pad: 1, bn: false, act: "LeakyRelu"),
+            Layer(inC: 32, outC: 48, kernel: [3, 3, 3], stride: 2, dilation: 1, pad: 1, bn: true, act: "Relu"),
+            Layer(inC: 48, outC: 3, kernel: [1, 1, 1], stride: 1, dilation: 1, pad: 0, bn: false, act: nil),
+        ], input: [1, 1, 9, 17, 15], seed: 2)
+        print("plan vs reference: \(error)"); #expect(error < Self.tolerance, "relative error \(error)")
+    }
+}
