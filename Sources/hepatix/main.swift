@@ -22,6 +22,8 @@ usage: hepatix <command> [options]
               | load PATH... [--series|--phase] [--threads N] [--repeat K]
               list studies/series (contrast phases, slice problems), convert a CT series to NIfTI (HU),
               or time loading one (JSON)
+  infer       --model M.onnx --input X.f32 --shape 1,1,512,512 --out Y.f32 [--engine fast|reference] [--threads N] [--repeat K]
+              runs an ONNX model (CNN engine; the reference interpreter on request), prints timings as JSON
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions
 """
@@ -37,6 +39,7 @@ do {
     case "radiomics": try RadiomicsCommand.run(rest)
     case "signature": try SignatureCommand.run(rest)
     case "dicom": try DicomCommand.run(rest)
+    case "infer": try InferCommand.run(rest)
     case "info": print(BuildInfo.summary)
     case "-h", "--help", "help": print(usage)
     default: throw CLIError("unknown command '\(argv[1])'\n\(usage)")
