@@ -87,4 +87,51 @@ import CKernels
         ], input: [1, 1, 9, 17, 15], seed: 2)
         print("plan vs reference: \(error)"); #expect(error < Self.tolerance, "relative error \(error)")
     }
+
+    /// A two-level U-Net: conv+IN+LeakyReLU, max pool, conv+ReLU, transposed conv up, concat with the skip,
+    /// conv, 1x1 conv to 3 classes, softmax (reference path) - in 2D or 3D.
+    static func unet(rank: Int, seed: UInt64) throws -> ONNXModel {
+        var initializers: [String: Tensor] = [:]
+        func weights(_ name: String, _ shape: [Int], _ k: UInt64) throws {
+            let fan = shape.dropFirst().reduce(1, *)
+            initializers[name] = try Tensor(shape: shape, floats: values(shape.reduce(1, *), seed: seed + k).map { $0 / Float(fan).squareRoot() })
+        }
+        let k3 = Array(repeating: 3, count: rank), k2 = Array(repeating: 2, count: rank), k1 = Array(repeating: 1, count: rank)
+        let pad1: ONNXAttribute = .ints(Array(repeating: 1, count: 2 * rank))
+        try weights("w0", [24, 2] + k3, 1); try weights("b0", [24], 2)
+        try weights("s0", [24], 3); try weights("t0", [24], 4)
+        try weights("w1", [40, 24] + k3, 5); try weights("b1", [40], 6)
+        try weights("wu", [40, 24] + k2, 7); try weights("bu", [24], 8)
+        try weights("w2", [24, 48] + k3, 9); try weights("b2", [24], 10)
+        try weights("w3", [3, 24] + k1, 11); try weights("b3", [3], 12)
+        let nodes = [
+            ONNXNode(name: "c0", op: "Conv", domain: "", inputs: ["x", "w0", "b0"], outputs: ["c0"], attributes: ["pads": pad1]),
+            ONNXNode(name: "n0", op: "InstanceNormalization", domain: "", inputs: ["c0", "s0", "t0"], outputs: ["n0"], attributes: [:]),
+            ONNXNode(name: "a0", op: "LeakyRelu", domain: "", inputs: ["n0"], outputs: ["skip"], attributes: ["alpha": .float(0.01)]),
+            ONNXNode(name: "p0", op: "MaxPool", domain: "", inputs: ["skip"], outputs: ["p0"], attributes: ["kernel_shape": .ints(k2), "strides": .ints(k2)]),
+            ONNXNode(name: "c1", op: "Conv", domain: "", inputs: ["p0", "w1", "b1"], outputs: ["c1"], attributes: ["pads": pad1]),
+            ONNXNode(name: "a1", op: "Relu", domain: "", inputs: ["c1"], outputs: ["a1"], attributes: [:]),
+            ONNXNode(name: "u", op: "ConvTranspose", domain: "", inputs: ["a1", "wu", "bu"], outputs: ["u"], attributes: ["strides": .ints(k2), "kernel_shape": .ints(k2)]),
+            ONNXNode(name: "cat", op: "Concat", domain: "", inputs: ["u", "skip"], outputs: ["cat"], attributes: ["axis": .int(1)]),
+            ONNXNode(name: "c2", op: "Conv", domain: "", inputs: ["cat", "w2", "b2"], outputs: ["c2"], attributes: ["pads": pad1]),
+            ONNXNode(name: "c3", op: "Conv", domain: "", inputs: ["c2", "w3", "b3"], outputs: ["c3"], attributes: [:]),
+            ONNXNode(name: "sm", op: "Softmax", domain: "", inputs: ["c3"], outputs: ["y"], attributes: ["axis": .int(1)]),
+        ]
+        return ONNXModel(nodes: nodes, initializers: initializers, inputs: [ONNXValueInfo(name: "x", elementType: .float32, shape: nil)],
+                         outputs: [ONNXValueInfo(name: "y", elementType: .float32, shape: nil)], opset: 17, producer: "test")
+    }
+
+    @Test(.enabled(if: hxk_detect_tier() == HXK_TIER_AVX512), arguments: [2, 3]) func miniUNetMatchesTheReference(rank: Int) throws {
+        let m = try Self.unet(rank: rank, seed: UInt64(10 + rank))
+        let shape = rank == 2 ? [1, 2, 22, 18] : [1, 2, 8, 10, 6]
+        let x = try Tensor(shape: shape, floats: Self.values(shape.reduce(1, *), seed: 77))
+        let expected = try #require(try ReferenceInterpreter(m).run(["x": x])["y"])
+        let plan = try InferencePlan(m, threads: 2)
+        #expect(plan.steps.filter { if case .reference = $0 { return true } else { return false } }.count == 1, "only Softmax on the reference path")
+        let got = try #require(try plan.run(["x": x])["y"])
+        #expect(got.shape == expected.shape)
+        let error = zip(got.floats, expected.floats).map { abs(Double($0) - Double($1)) }.max()!
+        print("mini U-Net \(rank)D plan vs reference: \(error)")
+        #expect(error < Self.tolerance, "max abs error \(error) on probabilities")
+    }
 }

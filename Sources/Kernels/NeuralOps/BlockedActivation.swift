@@ -13,11 +13,16 @@ public final class BlockedActivation: @unchecked Sendable {
     public let blockStride: Int
     public let storage: UnsafeMutablePointer<Float>
 
-    /// A zeroed activation of `channels` x depth x height x width with `halo`.
-    public init(channels: Int, depth: Int, height: Int, width: Int, halo: Int) {
+    /// Spatial axes (2 or 3; a 3-D activation may have depth 1).
+    public let spatialRank: Int
+
+    /// A zeroed activation of `channels` x depth x height x width with `halo` (`spatialRank` 3: the depth
+    /// axis has a halo too).
+    public init(channels: Int, depth: Int, height: Int, width: Int, halo: Int, spatialRank: Int = 2) {
         (self.channels, self.depth, self.height, self.width, self.halo) = (channels, depth, height, width, halo)
+        self.spatialRank = spatialRank
         blocks = (channels + 15) / 16
-        paddedDepth = depth > 1 ? depth + 2 * halo : 1
+        paddedDepth = spatialRank == 3 ? depth + 2 * halo : 1
         paddedHeight = height + 2 * halo
         paddedWidth = width + 2 * halo
         blockStride = paddedDepth * paddedHeight * paddedWidth * 16
@@ -30,7 +35,7 @@ public final class BlockedActivation: @unchecked Sendable {
 
     /// Offset (floats) of interior voxel (z, y, x), channel 0 of block 0.
     public func offset(z: Int, y: Int, x: Int) -> Int {
-        (((depth > 1 ? z + halo : 0) * paddedHeight + y + halo) * paddedWidth + x + halo) * 16
+        (((spatialRank == 3 ? z + halo : 0) * paddedHeight + y + halo) * paddedWidth + x + halo) * 16
     }
 
     /// Copies planar data [channels][depth][height][width] into the interior.

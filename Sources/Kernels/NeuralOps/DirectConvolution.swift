@@ -41,7 +41,11 @@ public struct DirectConvolution: Sendable {
     }
 
     /// Computes `output` (its interior) from `input` with `pool`. The input's halo must cover the padding.
-    public func run(_ input: BlockedActivation, _ output: BlockedActivation, pool: WorkerPool) {
+    /// With `placement`, the convolution's own output grid (`grid`, z/y/x or y/x) is written spread out:
+    /// grid voxel (z, y, x) lands on output voxel (z·s + o, y·s + o, x·s + o) per axis (a transposed
+    /// convolution's sub-grids).
+    public func run(_ input: BlockedActivation, _ output: BlockedActivation, pool: WorkerPool,
+                    grid: [Int]? = nil, placement: (scale: [Int], offset: [Int])? = nil) {
         let is3D = kernel.count == 3
         let (kd, kh, kw) = is3D ? (kernel[0], kernel[1], kernel[2]) : (1, kernel[0], kernel[1])
         let (sd, sh, sw) = is3D ? (strides[0], strides[1], strides[2]) : (1, strides[0], strides[1])
@@ -52,8 +56,13 @@ public struct DirectConvolution: Sendable {
         for z in 0..<kd { for y in 0..<kh { for x in 0..<kw {
             taps.append(Int64(((z * dd * input.paddedHeight + y * dh) * input.paddedWidth + x * dw) * 16))
         } } }
-        let rows = output.depth * output.height
-        let width = output.width, tile = Int(HXK_CONV_TILE)
+        let size = grid ?? (is3D ? [output.depth, output.height, output.width] : [output.height, output.width])
+        let (gridDepth, gridHeight, width) = is3D ? (size[0], size[1], size[2]) : (1, size[0], size[1])
+        let scale = placement?.scale ?? Array(repeating: 1, count: kernel.count), shift = placement?.offset ?? Array(repeating: 0, count: kernel.count)
+        let (zs, ys, xs) = is3D ? (scale[0], scale[1], scale[2]) : (1, scale[0], scale[1])
+        let (zo, yo, xo) = is3D ? (shift[0], shift[1], shift[2]) : (0, shift[0], shift[1])
+        let rows = gridDepth * gridHeight
+        let tile = Int(HXK_CONV_TILE)
         let activationCode: Int32, alpha: Float
         switch activation {
         case .none: (activationCode, alpha) = (0, 0)
@@ -70,28 +79,29 @@ public struct DirectConvolution: Sendable {
                     let t = SendablePointer(tapOffsets.baseAddress!)
                     pool.forEach(items: pairs * rows) { _, item in
                         let pair = item / rows, row = item % rows
-                        let (oz, oy) = (row / output.height, row % output.height)
+                        let (oz, oy) = (row / gridHeight, row % gridHeight)
                         // Input origin of output (oz, oy, 0): the halo offset minus the padding.
-                        let iz = oz * sd - pd + (input.depth > 1 ? input.halo : 0), iy = oy * sh - ph + input.halo
+                        let iz = oz * sd - pd + (input.spatialRank == 3 ? input.halo : 0), iy = oy * sh - ph + input.halo
                         let rowIn = ((iz * input.paddedHeight + iy) * input.paddedWidth + input.halo - pw) * 16
                         let pairWeights = w.pointer + pair * blocks * tapN * 512
                         // A pair whose second block does not exist (odd block count) is computed into a scratch
                         // tile and only its first half copied out.
                         let secondExists = 2 * pair + 1 < outBlocks
-                        let outRow = outBase.pointer + (2 * pair) * output.blockStride + output.offset(z: oz, y: oy, x: 0)
+                        let outRow = outBase.pointer + (2 * pair) * output.blockStride + output.offset(z: oz * zs + zo, y: oy * ys + yo, x: xo)
+                        let outStep = 16 * xs
                         var x = 0
                         while x < width {
                             let n = min(tile, width - x)
                             if secondExists {
                                 hxk_conv_tile_avx512(inBase.pointer + rowIn + x * sw * 16, input.blockStride, sw * 16, t.pointer, tapCount,
-                                                     Int32(blocks), pairWeights, b.pointer + pair * 32, outRow + x * 16,
-                                                     output.blockStride, 16, Int32(n), activationCode, alpha, 0)
+                                                     Int32(blocks), pairWeights, b.pointer + pair * 32, outRow + x * outStep,
+                                                     output.blockStride, outStep, Int32(n), activationCode, alpha, 0)
                             } else {
                                 withUnsafeTemporaryAllocation(of: Float.self, capacity: 32 * tile) { scratch in
                                     hxk_conv_tile_avx512(inBase.pointer + rowIn + x * sw * 16, input.blockStride, sw * 16, t.pointer, tapCount,
                                                          Int32(blocks), pairWeights, b.pointer + pair * 32, scratch.baseAddress!,
                                                          16 * tile, 16, Int32(n), activationCode, alpha, 0)
-                                    (outRow + x * 16).update(from: scratch.baseAddress!, count: 16 * n)
+                                    for p in 0..<n { (outRow + (x + p) * outStep).update(from: scratch.baseAddress! + 16 * p, count: 16) }
                                 }
                             }
                             x += n

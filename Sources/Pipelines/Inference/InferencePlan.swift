@@ -3,13 +3,18 @@ import HepatixKernels
 
 /// An ONNX model compiled for fast execution: convolutions (2D/3D, group 1, explicit padding) with their
 /// following BatchNormalization folded in and ReLU/LeakyReLU fused run as AVX-512 direct kernels on
-/// channel-blocked activations; every other node runs through its reference operator on planar tensors,
-/// with layout conversions where the two meet. Activation buffers are allocated on the first run and
+/// channel-blocked activations, as do stride-sized ConvTranspose, MaxPool, channel Concat and
+/// InstanceNormalization (+ activation); every other node runs through its reference operator on planar
+/// tensors, with layout conversions where the two meet. Activation buffers are allocated on the first run and
 /// reused afterwards. One plan serves one caller at a time.
 public final class InferencePlan {
     /// One step of the compiled program.
     enum Step {
         case convolution(DirectConvolution, input: String, output: String, padEnd: [Int])
+        case transposed(TransposedConvolution, input: String, output: String)
+        case maxPool(window: [Int], input: String, output: String)
+        case concat(inputs: [String], output: String)
+        case instanceNorm(scale: [Float], bias: [Float], epsilon: Double, activation: Int, alpha: Float, input: String, output: String)
         case reference(ONNXNode)
     }
 
@@ -33,30 +38,72 @@ public final class InferencePlan {
         for (index, node) in model.nodes.enumerated() { for input in node.inputs where !input.isEmpty { consumers[input, default: []].append(index) } }
         let graphOutputs = Set(model.outputs.map(\.name))
         var steps: [Step] = [], halos: [String: Int] = [:], absorbed = Set<Int>()
+        func soleConsumer(_ value: String) -> (Int, ONNXNode)? {
+            guard !graphOutputs.contains(value), let users = consumers[value], users.count == 1 else { return nil }
+            return (users[0], model.nodes[users[0]])
+        }
+        /// The fused activation (0 none, 1 ReLU, 2 LeakyReLU) of a Relu/LeakyRelu alone consuming `value`.
+        func fusedActivation(_ value: String) throws -> (code: Int, alpha: Float, output: String)? {
+            guard let (next, act) = soleConsumer(value), act.op == "Relu" || act.op == "LeakyRelu" else { return nil }
+            absorbed.insert(next)
+            return act.op == "Relu" ? (1, 0, act.outputs[0]) : (2, try act.float("alpha", 0.01), act.outputs[0])
+        }
         for (index, node) in model.nodes.enumerated() where !absorbed.contains(index) {
+            if let step = try InferencePlan.lowerBlockedOperator(node, model: model, fuse: fusedActivation) {
+                steps.append(step); continue
+            }
             guard node.op == "Conv", let lowered = try InferencePlan.lowerConvolution(node, model: model) else {
                 steps.append(.reference(node)); continue
             }
             var (convolution, padEnd) = lowered
             var output = node.outputs[0]
             // Fold a BatchNormalization and then fuse an activation that alone consume the output.
-            func soleConsumer(_ value: String) -> (Int, ONNXNode)? {
-                guard !graphOutputs.contains(value), let users = consumers[value], users.count == 1 else { return nil }
-                return (users[0], model.nodes[users[0]])
-            }
             if let (next, bn) = soleConsumer(output), bn.op == "BatchNormalization", let folded = try InferencePlan.fold(convolution, bn, model) {
                 convolution = folded; absorbed.insert(next); output = bn.outputs[0]
             }
-            if let (next, act) = soleConsumer(output), act.op == "Relu" || act.op == "LeakyRelu" {
-                let activation: DirectConvolution.Activation = act.op == "Relu" ? .relu : .leakyRelu(try act.float("alpha", 0.01))
-                convolution = convolution.with(activation: activation)
-                absorbed.insert(next); output = act.outputs[0]
+            if let (code, alpha, activated) = try fusedActivation(output) {
+                convolution = convolution.with(activation: code == 1 ? .relu : .leakyRelu(alpha))
+                output = activated
             }
             halos[node.inputs[0]] = max(halos[node.inputs[0], default: 0], (convolution.padBegin + padEnd).max() ?? 0)
             steps.append(.convolution(convolution, input: node.inputs[0], output: output, padEnd: padEnd))
         }
         self.steps = steps
         self.halos = halos
+    }
+
+    /// ConvTranspose (kernel = stride, no padding), MaxPool (window = stride, no padding), channel Concat and
+    /// InstanceNormalization (with a fused activation) as blocked steps, or nil for the reference path.
+    static func lowerBlockedOperator(_ node: ONNXNode, model: ONNXModel,
+                                     fuse: (String) throws -> (code: Int, alpha: Float, output: String)?) throws -> Step? {
+        func zeros(_ key: String) throws -> Bool { try (node.ints(key) ?? []).allSatisfy { $0 == 0 } }
+        func ones(_ key: String) throws -> Bool { try (node.ints(key) ?? []).allSatisfy { $0 == 1 } }
+        switch node.op {
+        case "ConvTranspose":
+            guard let w = model.initializers[node.inputs[1]], w.shape.count == 4 || w.shape.count == 5, try node.int("group", 1) == 1,
+                  try node.ints("strides") == Array(w.shape[2...]), try zeros("pads"), try ones("dilations"), try zeros("output_padding"),
+                  node.attributes["output_shape"] == nil, try node.string("auto_pad", "NOTSET") == "NOTSET" else { return nil }
+            let bias = node.inputs.count > 2 && !node.inputs[2].isEmpty ? model.initializers[node.inputs[2]]?.floats : nil
+            if node.inputs.count > 2, !node.inputs[2].isEmpty, bias == nil { return nil }
+            return .transposed(TransposedConvolution(weights: w.floats, bias: bias, inChannels: w.shape[0], outChannels: w.shape[1],
+                                                     stride: Array(w.shape[2...])), input: node.inputs[0], output: node.outputs[0])
+        case "MaxPool":
+            guard node.outputs.count == 1, let k = try node.ints("kernel_shape"), k.count == 2 || k.count == 3, try node.ints("strides") == k,
+                  try zeros("pads"), try ones("dilations"), try node.int("ceil_mode", 0) == 0,
+                  ["NOTSET", "VALID"].contains(try node.string("auto_pad", "NOTSET")) else { return nil }
+            return .maxPool(window: k, input: node.inputs[0], output: node.outputs[0])
+        case "Concat":
+            guard try node.int("axis", 0) == 1, node.inputs.allSatisfy({ !$0.isEmpty && model.initializers[$0] == nil }) else { return nil }
+            return .concat(inputs: node.inputs, output: node.outputs[0])
+        case "InstanceNormalization":
+            guard let scale = model.initializers[node.inputs[1]]?.floats, let bias = model.initializers[node.inputs[2]]?.floats else { return nil }
+            let epsilon = Double(try node.float("epsilon", 1e-5))
+            let fused = try fuse(node.outputs[0])
+            return .instanceNorm(scale: scale, bias: bias, epsilon: epsilon, activation: fused?.code ?? 0, alpha: fused?.alpha ?? 0,
+                                 input: node.inputs[0], output: fused?.output ?? node.outputs[0])
+        default:
+            return nil
+        }
     }
 
     /// A Conv node as a direct convolution, or nil when it needs the reference path (weights not constant,
@@ -100,7 +147,7 @@ public final class InferencePlan {
         func planar(_ name: String) throws -> Tensor? {
             if let t = plain[name] { return t }
             guard let b = blocked[name] else { return nil }
-            let shape = [1, b.channels] + (b.depth > 1 ? [b.depth] : []) + [b.height, b.width]
+            let shape = [1, b.channels] + spatial(b)
             var values = [Float](repeating: 0, count: shape.reduce(1, *))
             values.withUnsafeMutableBufferPointer { b.store(planar: $0) }
             let t = try Tensor(shape: shape, floats: values)
@@ -116,10 +163,34 @@ public final class InferencePlan {
                     return t
                 }
                 for (name, value) in zip(node.outputs, try ReferenceOperators.evaluate(node, inputs)) where !name.isEmpty { plain[name] = value }
+            case .transposed(let conv, let inputName, let outputName):
+                let source = try blockedInput(inputName, blocked: &blocked, plain: plain, channels: conv.inChannels, rank: conv.stride.count)
+                let target = buffer(outputName, channels: conv.outChannels, size: conv.outputSize(spatial(source)))
+                conv.run(source, target, pool: pool)
+                blocked[outputName] = target
+            case .maxPool(let window, let inputName, let outputName):
+                let source = try blockedInput(inputName, blocked: &blocked, plain: plain, channels: nil, rank: window.count)
+                let out = zip(spatial(source), window).map { $0 / $1 }
+                guard out.allSatisfy({ $0 > 0 }) else { throw InferenceError("MaxPool into '\(outputName)': empty output") }
+                let target = buffer(outputName, channels: source.channels, size: out)
+                BlockedOperations.maxPool(source, target, window: window, pool: pool)
+                blocked[outputName] = target
+            case .concat(let inputNames, let outputName):
+                let sources = try inputNames.map { try blockedInput($0, blocked: &blocked, plain: plain, channels: nil, rank: nil) }
+                let size = spatial(sources[0])
+                guard sources.allSatisfy({ spatial($0) == size }) else { throw InferenceError("Concat into '\(outputName)': spatial sizes differ") }
+                let target = buffer(outputName, channels: sources.reduce(0) { $0 + $1.channels }, size: size)
+                BlockedOperations.concatenate(sources, target, pool: pool)
+                blocked[outputName] = target
+            case .instanceNorm(let scale, let bias, let epsilon, let activation, let alpha, let inputName, let outputName):
+                let source = try blockedInput(inputName, blocked: &blocked, plain: plain, channels: scale.count, rank: nil)
+                let target = buffer(outputName, channels: source.channels, size: spatial(source))
+                BlockedOperations.instanceNormalize(source, target, scale: scale, bias: bias, epsilon: epsilon, activation: activation,
+                                                    alpha: alpha, pool: pool)
+                blocked[outputName] = target
             case .convolution(let conv, let inputName, let outputName, let padEnd):
-                let source = try blockedInput(inputName, blocked: &blocked, plain: plain, conv: conv)
-                let size = source.depth > 1 || conv.kernel.count == 3 ? [source.depth, source.height, source.width] : [source.height, source.width]
-                let out = conv.outputSize(size, padEnd: padEnd)
+                let source = try blockedInput(inputName, blocked: &blocked, plain: plain, channels: conv.inChannels, rank: conv.kernel.count)
+                let out = conv.outputSize(spatial(source), padEnd: padEnd)
                 guard out.allSatisfy({ $0 > 0 }) else { throw InferenceError("Conv into '\(outputName)': empty output \(out)") }
                 let target = buffer(outputName, channels: conv.outChannels, size: out)
                 conv.run(source, target, pool: pool)
@@ -132,13 +203,20 @@ public final class InferencePlan {
         })
     }
 
-    /// The blocked form of `name`, converting a planar tensor (batch 1, 4-D or 5-D) on the way.
+    /// The blocked form of `name`, converting a planar tensor (batch 1, 4-D or 5-D) on the way. `channels`
+    /// and `rank` (spatial axes), when given, must match.
     private func blockedInput(_ name: String, blocked: inout [String: BlockedActivation], plain: [String: Tensor],
-                              conv: DirectConvolution) throws -> BlockedActivation {
-        if let b = blocked[name] { return b }
-        guard let t = plain[name] else { throw InferenceError("Conv: input '\(name)' has no value") }
-        guard t.elementType == .float32, t.shape.count == conv.kernel.count + 2, t.shape[0] == 1, t.shape[1] == conv.inChannels else {
-            throw InferenceError("Conv: input '\(name)' of shape \(t.shape) does not fit \(conv.inChannels) channels, batch 1")
+                              channels: Int?, rank: Int?) throws -> BlockedActivation {
+        if let b = blocked[name] {
+            guard channels == nil || b.channels == channels, rank == nil || b.spatialRank == rank else {
+                throw InferenceError("'\(name)' has \(b.channels) channels and \(b.spatialRank) spatial axes, expected \(channels ?? b.channels) and \(rank ?? b.spatialRank)")
+            }
+            return b
+        }
+        guard let t = plain[name] else { throw InferenceError("'\(name)' has no value") }
+        guard t.elementType == .float32, t.shape.count == 4 || t.shape.count == 5, rank == nil || t.shape.count == rank! + 2,
+              t.shape[0] == 1, channels == nil || t.shape[1] == channels else {
+            throw InferenceError("'\(name)' of shape \(t.shape) is not a batch-1 \(channels.map { "\($0)-channel " } ?? "")image")
         }
         let b = buffer(name, channels: t.shape[1], size: Array(t.shape[2...]))
         t.floats.withUnsafeBufferPointer { b.load(planar: $0) }
@@ -146,11 +224,14 @@ public final class InferencePlan {
         return b
     }
 
+    /// Spatial size of a blocked activation ([depth,] height, width).
+    private func spatial(_ b: BlockedActivation) -> [Int] { b.spatialRank == 3 ? [b.depth, b.height, b.width] : [b.height, b.width] }
+
     /// The cached blocked buffer for `name`, (re)allocated when its shape changed.
     private func buffer(_ name: String, channels: Int, size: [Int]) -> BlockedActivation {
         let (d, h, w) = size.count == 3 ? (size[0], size[1], size[2]) : (1, size[0], size[1])
-        if let b = blockedBuffers[name], b.channels == channels, b.depth == d, b.height == h, b.width == w { return b }
-        let b = BlockedActivation(channels: channels, depth: d, height: h, width: w, halo: halos[name, default: 0])
+        if let b = blockedBuffers[name], b.channels == channels, b.depth == d, b.height == h, b.width == w, b.spatialRank == size.count { return b }
+        let b = BlockedActivation(channels: channels, depth: d, height: h, width: w, halo: halos[name, default: 0], spatialRank: size.count)
         blockedBuffers[name] = b
         return b
     }

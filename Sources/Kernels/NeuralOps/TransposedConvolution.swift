@@ -1,0 +1,31 @@
+/// A transposed convolution whose kernel equals its stride (the U-Net upsampling: 2x2 or 2x2x2, stride 2,
+/// no padding): every output voxel comes from exactly one kernel tap, so it runs as one 1x1 direct
+/// convolution per tap, each writing its own interleaved sub-grid of the output.
+public struct TransposedConvolution: Sendable {
+    public let inChannels: Int, outChannels: Int, stride: [Int]
+    let taps: [(DirectConvolution, offset: [Int])]
+
+    /// From ONNX ConvTranspose weights [in][out][k...] (k = stride) and bias (nil: zeros).
+    public init(weights: [Float], bias: [Float]?, inChannels: Int, outChannels: Int, stride: [Int]) {
+        (self.inChannels, self.outChannels, self.stride) = (inChannels, outChannels, stride)
+        let tapCount = stride.reduce(1, *), rank = stride.count
+        taps = (0..<tapCount).map { t in
+            var offset = [Int](repeating: 0, count: rank), rest = t
+            for a in (0..<rank).reversed() { offset[a] = rest % stride[a]; rest /= stride[a] }
+            var w = [Float](repeating: 0, count: outChannels * inChannels)
+            for c in 0..<inChannels { for m in 0..<outChannels { w[m * inChannels + c] = weights[(c * outChannels + m) * tapCount + t] } }
+            let ones = [Int](repeating: 1, count: rank), zeros = [Int](repeating: 0, count: rank)
+            return (DirectConvolution(weights: w, bias: bias, inChannels: inChannels, outChannels: outChannels, kernel: ones,
+                                      strides: ones, dilations: ones, padBegin: zeros, activation: .none), offset)
+        }
+    }
+
+    /// Output spatial size for an input of `size`.
+    public func outputSize(_ size: [Int]) -> [Int] { zip(size, stride).map { $0 * $1 } }
+
+    /// Writes every output voxel of `output` from `input`.
+    public func run(_ input: BlockedActivation, _ output: BlockedActivation, pool: WorkerPool) {
+        let grid = stride.count == 3 ? [input.depth, input.height, input.width] : [input.height, input.width]
+        for (convolution, offset) in taps { convolution.run(input, output, pool: pool, grid: grid, placement: (stride, offset)) }
+    }
+}
