@@ -1,5 +1,5 @@
-/* Direct convolution microkernel on channel-blocked activations (16 channels per block, "NC16HW"): the
- * FP32 AVX-512 tier of the CNN engine. Compiled with __attribute__((target)) so the package itself stays
+/* Direct convolution microkernels on channel-blocked activations (16 channels per block, "NC16HW"): the
+ * FP32 AVX-512 and AVX2+FMA tiers of the CNN engine. Compiled with __attribute__((target)) so the package itself stays
  * portable; callers check hxk_detect_tier() first. Not public API. */
 #ifndef HEPATIX_HXK_CONV_H
 #define HEPATIX_HXK_CONV_H
@@ -26,6 +26,11 @@ extern "C" {
 void hxk_conv_tile_avx512(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                           int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
                           size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate);
+
+/** The same contract for AVX2+FMA CPUs (sub-tiles of 6 pixels x 16 channels inside). */
+void hxk_conv_tile_avx2(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
+                        int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
+                        size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate);
 
 #ifdef __cplusplus
 }

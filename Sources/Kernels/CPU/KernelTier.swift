@@ -12,12 +12,12 @@ public enum KernelTier: String, Sendable, Comparable, CaseIterable {
     /// The best tier with kernels that this CPU can run, after `HEPATIX_TIER`.
     public static let detected: KernelTier = {
         let hardware: KernelTier = hxk_detect_tier() == HXK_TIER_SCALAR ? .scalar : .avx2
-        if let forced = ProcessInfo.processInfo.environment["HEPATIX_TIER"].flatMap(KernelTier.init(rawValue:)),
-           forced <= hardware {
-            return forced
-        }
+        if let forced, forced <= hardware { return forced }
         return hardware
     }()
+
+    /// The tier `HEPATIX_TIER` asks for, if any (the CNN kernels use AVX-512 when nothing is forced).
+    public static let forced: KernelTier? = ProcessInfo.processInfo.environment["HEPATIX_TIER"].flatMap(KernelTier.init(rawValue:))
 
     /// What the CPU itself offers, including tiers Hepatix has no kernels for yet ("avx512").
     public static var hardwareDescription: String {

@@ -1,7 +1,20 @@
 import CKernels
 
+/// A direct-convolution microkernel (hxk_conv.h).
+typealias ConvolutionTile = @convention(c) (UnsafePointer<Float>?, Int, Int, UnsafePointer<Int64>?, Int32, Int32, UnsafePointer<Float>?,
+                                            UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int, Int32, Int32, Float, Int32) -> Void
+
+/// The CNN kernel tier in use: "avx512", "avx2", or "scalar" (no fast kernels: reference operators only).
+public var convolutionTier: String {
+    if KernelTier.detected == .scalar { return "scalar" }
+    return hxk_detect_tier() == HXK_TIER_AVX512 && KernelTier.forced == nil ? "avx512" : "avx2"
+}
+
+/// True when a SIMD tier the CNN kernels support is in use (AVX2+FMA or AVX-512, not forced to scalar).
+public var convolutionKernelsAvailable: Bool { convolutionTier != "scalar" }
+
 /// A convolution (2D or 3D, any kernel, stride, dilation and padding up to the input's halo, groups of 1)
-/// prepared for the AVX-512 direct microkernel: weights packed as [output pair][input block][tap][16][32],
+/// prepared for the direct microkernels (AVX-512, or AVX2+FMA): weights packed as [output pair][input block][tap][16][32],
 /// bias and activation fused. `run` reads a `BlockedActivation` and writes the interior of another.
 public struct DirectConvolution: Sendable {
     public enum Activation: Sendable, Equatable { case none, relu, leakyRelu(Float) }
@@ -9,6 +22,8 @@ public struct DirectConvolution: Sendable {
     public let inChannels: Int, outChannels: Int
     public let kernel: [Int], strides: [Int], dilations: [Int], padBegin: [Int]
     public let activation: Activation
+    /// Whether the AVX-512 microkernel runs (else the AVX2+FMA one); defaults to `convolutionTier`.
+    public var useAVX512 = convolutionTier == "avx512"
     let packed: [Float], bias: [Float]
     let outPairs: Int, inBlocks: Int
 
@@ -72,6 +87,7 @@ public struct DirectConvolution: Sendable {
         let inBase = SendablePointer(UnsafePointer(input.storage)), outBase = SendableMutablePointer(output.storage)
         let pairs = outPairs, blocks = inBlocks, tapCount = Int32(taps.count), tapN = taps.count
         let outBlocks = output.blocks
+        let convolutionTile: ConvolutionTile = useAVX512 ? hxk_conv_tile_avx512 : hxk_conv_tile_avx2
         packed.withUnsafeBufferPointer { weights in
             bias.withUnsafeBufferPointer { biasValues in
                 taps.withUnsafeBufferPointer { tapOffsets in
@@ -93,12 +109,12 @@ public struct DirectConvolution: Sendable {
                         while x < width {
                             let n = min(tile, width - x)
                             if secondExists {
-                                hxk_conv_tile_avx512(inBase.pointer + rowIn + x * sw * 16, input.blockStride, sw * 16, t.pointer, tapCount,
+                                convolutionTile(inBase.pointer + rowIn + x * sw * 16, input.blockStride, sw * 16, t.pointer, tapCount,
                                                      Int32(blocks), pairWeights, b.pointer + pair * 32, outRow + x * outStep,
                                                      output.blockStride, outStep, Int32(n), activationCode, alpha, 0)
                             } else {
                                 withUnsafeTemporaryAllocation(of: Float.self, capacity: 32 * tile) { scratch in
-                                    hxk_conv_tile_avx512(inBase.pointer + rowIn + x * sw * 16, input.blockStride, sw * 16, t.pointer, tapCount,
+                                    convolutionTile(inBase.pointer + rowIn + x * sw * 16, input.blockStride, sw * 16, t.pointer, tapCount,
                                                          Int32(blocks), pairWeights, b.pointer + pair * 32, scratch.baseAddress!,
                                                          16 * tile, 16, Int32(n), activationCode, alpha, 0)
                                     for p in 0..<n { (outRow + (x + p) * outStep).update(from: scratch.baseAddress! + 16 * p, count: 16) }
@@ -117,7 +133,7 @@ extension DirectConvolution {
     private init(copying c: DirectConvolution, packed: [Float], bias: [Float], activation: Activation) {
         (inChannels, outChannels, kernel, strides, dilations) = (c.inChannels, c.outChannels, c.kernel, c.strides, c.dilations)
         (padBegin, outPairs, inBlocks) = (c.padBegin, c.outPairs, c.inBlocks)
-        (self.packed, self.bias, self.activation) = (packed, bias, activation)
+        (self.packed, self.bias, self.activation, useAVX512) = (packed, bias, activation, c.useAVX512)
     }
 
     /// The same convolution followed by `activation`.

@@ -3,7 +3,13 @@
 /// convolution per tap, each writing its own interleaved sub-grid of the output.
 public struct TransposedConvolution: Sendable {
     public let inChannels: Int, outChannels: Int, stride: [Int]
-    let taps: [(DirectConvolution, offset: [Int])]
+    var taps: [(DirectConvolution, offset: [Int])]
+
+    /// Whether the AVX-512 microkernel runs (else AVX2+FMA).
+    public var useAVX512: Bool {
+        get { taps.first?.0.useAVX512 ?? false }
+        set { for i in taps.indices { taps[i].0.useAVX512 = newValue } }
+    }
 
     /// From ONNX ConvTranspose weights [in][out][k...] (k = stride) and bias (nil: zeros).
     public init(weights: [Float], bias: [Float]?, inChannels: Int, outChannels: Int, stride: [Int]) {

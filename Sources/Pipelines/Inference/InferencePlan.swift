@@ -1,8 +1,7 @@
-import CKernels
 import HepatixKernels
 
 /// An ONNX model compiled for fast execution: convolutions (2D/3D, group 1, explicit padding) with their
-/// following BatchNormalization folded in and ReLU/LeakyReLU fused run as AVX-512 direct kernels on
+/// following BatchNormalization folded in and ReLU/LeakyReLU fused run as AVX-512 / AVX2 direct kernels on
 /// channel-blocked activations, as do stride-sized ConvTranspose, MaxPool, channel Concat and
 /// InstanceNormalization (+ activation); every other node runs through its reference operator on planar
 /// tensors, with layout conversions where the two meet. Activation buffers are allocated on the first run and
@@ -25,13 +24,11 @@ public final class InferencePlan {
     let halos: [String: Int]
     private var blockedBuffers: [String: BlockedActivation] = [:]
 
-    /// Compiles `model` for `threads` workers (0: one per core).
-    /// - Throws: `InferenceError` when the CPU has no AVX-512 (the only fast tier so far: use
-    ///   `ReferenceInterpreter` there) or a node is malformed.
-    public init(_ model: ONNXModel, threads: Int = 0) throws {
-        guard hxk_detect_tier() == HXK_TIER_AVX512 else {
-            throw InferenceError("the fast CNN kernels need AVX-512 (this CPU has none); use ReferenceInterpreter")
-        }
+    /// Compiles `model` for `threads` workers (0: one per core). On a CPU without AVX2+FMA (or with
+    /// HEPATIX_TIER=scalar) every node takes the reference path. `forceAVX2` runs the AVX2+FMA kernels on
+    /// an AVX-512 CPU (to test that tier).
+    /// - Throws: `InferenceError` when a node is malformed.
+    public init(_ model: ONNXModel, threads: Int = 0, forceAVX2: Bool = false) throws {
         self.model = model
         pool = WorkerPool(threads: threads)
         var consumers: [String: [Int]] = [:]
@@ -49,6 +46,7 @@ public final class InferencePlan {
             return act.op == "Relu" ? (1, 0, act.outputs[0]) : (2, try act.float("alpha", 0.01), act.outputs[0])
         }
         for (index, node) in model.nodes.enumerated() where !absorbed.contains(index) {
+            guard convolutionKernelsAvailable else { steps.append(.reference(node)); continue }
             if let step = try InferencePlan.lowerBlockedOperator(node, model: model, fuse: fusedActivation) {
                 steps.append(step); continue
             }
@@ -68,7 +66,13 @@ public final class InferencePlan {
             halos[node.inputs[0]] = max(halos[node.inputs[0], default: 0], (convolution.padBegin + padEnd).max() ?? 0)
             steps.append(.convolution(convolution, input: node.inputs[0], output: output, padEnd: padEnd))
         }
-        self.steps = steps
+        self.steps = forceAVX2 ? steps.map { step in
+            switch step {
+            case .convolution(var c, let input, let output, let padEnd): c.useAVX512 = false; return .convolution(c, input: input, output: output, padEnd: padEnd)
+            case .transposed(var c, let input, let output): c.useAVX512 = false; return .transposed(c, input: input, output: output)
+            default: return step
+            }
+        } : steps
         self.halos = halos
     }
 
