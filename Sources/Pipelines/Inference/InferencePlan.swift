@@ -22,7 +22,14 @@ public final class InferencePlan {
     let pool: WorkerPool
     /// Halo each blocked value needs (the largest padding of the fast convolutions reading it).
     let halos: [String: Int]
-    private var blockedBuffers: [String: BlockedActivation] = [:]
+    /// Index of the last step reading each value (graph outputs: past the end), for releasing buffers.
+    let lastUse: [String: Int]
+    /// Blocked buffers not in use, by geometry: a value's buffer returns here after its last reader, so later
+    /// values of the same geometry reuse it and runs after the first allocate nothing.
+    private var freeBuffers: [BufferKey: [BlockedActivation]] = [:]
+
+    /// Geometry of a blocked buffer (channels, depth, height, width, halo, spatial rank).
+    struct BufferKey: Hashable { let channels: Int, depth: Int, height: Int, width: Int, halo: Int, rank: Int }
 
     /// Compiles `model` for `threads` workers (0: one per core). On a CPU without AVX2+FMA (or with
     /// HEPATIX_TIER=scalar) every node takes the reference path. `forceAVX2` runs the AVX2+FMA kernels on
@@ -74,6 +81,20 @@ public final class InferencePlan {
             }
         } : steps
         self.halos = halos
+        var last: [String: Int] = [:]
+        for (index, step) in self.steps.enumerated() { for name in InferencePlan.inputs(of: step) { last[name] = index } }
+        for output in model.outputs { last[output.name] = Int.max }
+        lastUse = last
+    }
+
+    /// The values a step reads.
+    static func inputs(of step: Step) -> [String] {
+        switch step {
+        case .convolution(_, let input, _, _), .transposed(_, let input, _), .maxPool(_, let input, _): return [input]
+        case .instanceNorm(_, _, _, _, _, let input, _): return [input]
+        case .concat(let inputs, _): return inputs
+        case .reference(let node): return node.inputs.filter { !$0.isEmpty }
+        }
     }
 
     /// ConvTranspose (kernel = stride, no padding), MaxPool (window = stride, no padding), channel Concat and
@@ -158,7 +179,15 @@ public final class InferencePlan {
             plain[name] = t
             return t
         }
-        for step in steps {
+        defer { for b in blocked.values { release(b) } }
+        for (index, step) in steps.enumerated() {
+            defer {
+                // Values read for the last time: their buffers go back to the free list, planar copies are dropped.
+                for name in InferencePlan.inputs(of: step) where lastUse[name] == index {
+                    if let b = blocked.removeValue(forKey: name) { release(b) }
+                    if model.initializers[name] == nil { plain[name] = nil }
+                }
+            }
             switch step {
             case .reference(let node):
                 let inputs = try node.inputs.map { name -> Tensor? in
@@ -234,9 +263,14 @@ public final class InferencePlan {
     /// The cached blocked buffer for `name`, (re)allocated when its shape changed.
     private func buffer(_ name: String, channels: Int, size: [Int]) -> BlockedActivation {
         let (d, h, w) = size.count == 3 ? (size[0], size[1], size[2]) : (1, size[0], size[1])
-        if let b = blockedBuffers[name], b.channels == channels, b.depth == d, b.height == h, b.width == w, b.spatialRank == size.count { return b }
-        let b = BlockedActivation(channels: channels, depth: d, height: h, width: w, halo: halos[name, default: 0], spatialRank: size.count)
-        blockedBuffers[name] = b
-        return b
+        let key = BufferKey(channels: channels, depth: d, height: h, width: w, halo: halos[name, default: 0], rank: size.count)
+        if let reused = freeBuffers[key]?.popLast() { return reused }
+        return BlockedActivation(channels: channels, depth: d, height: h, width: w, halo: key.halo, spatialRank: size.count)
+    }
+
+    /// Returns a buffer to the free list (its interior is overwritten by the next user; halos stay zero).
+    private func release(_ b: BlockedActivation) {
+        freeBuffers[BufferKey(channels: b.channels, depth: b.depth, height: b.height, width: b.width, halo: b.halo, rank: b.spatialRank),
+                    default: []].append(b)
     }
 }
