@@ -38,11 +38,12 @@ test-c: test-env
 	@[ -f $(C_STUDY)/truth.json ] || .build/test-venv/bin/python ../shared/peers/dicom/gen_ct_series.py $(C_STUDY) \
 	    --rows 64 --slices 16 --noise 0 >/dev/null
 	@rm -rf $(C_OUT) && mkdir -p $(C_OUT)
+	@.build/test-venv/bin/python tools/onnx/make_tiny_model.py $(C_OUT)
 	gcc -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude -ITests/CConsumers Tests/CConsumers/consumer.c \
-	    Tests/CConsumers/consumer_dicom.c -L$(BUILD) -lhepatix -lm -Wl,-rpath,$(CURDIR)/$(BUILD) -o $(BUILD)/consumer-c
+	    Tests/CConsumers/consumer_dicom.c Tests/CConsumers/consumer_inference.c -L$(BUILD) -lhepatix -lm -Wl,-rpath,$(CURDIR)/$(BUILD) -o $(BUILD)/consumer-c
 	g++ -std=c++17 -Wall -Wextra -Werror -Iinclude Tests/CConsumers/consumer.cpp \
 	    -L$(BUILD) -lhepatix -Wl,-rpath,$(CURDIR)/$(BUILD) -o $(BUILD)/consumer-cpp
-	HEPATIX_DICOM_STUDY=$(C_STUDY) HEPATIX_DICOM_OUT=$(C_OUT) $(BUILD)/consumer-c
+	HEPATIX_DICOM_STUDY=$(C_STUDY) HEPATIX_DICOM_OUT=$(C_OUT) HEPATIX_TINY_MODEL=$(C_OUT) $(BUILD)/consumer-c
 	.build/test-venv/bin/python ../shared/peers/dicom/validate_dicom_outputs.py --ct-dir $(C_STUDY) $(C_OUT)/c-seg.dcm $(C_OUT)/c-sr.dcm
 	$(BUILD)/consumer-cpp
 	Tests/CConsumers/check_exports.sh $(BUILD)/libhepatix.so include/hepatix.h
@@ -54,6 +55,7 @@ bench: build
 	scripts/bench-recon.sh
 	scripts/bench-radiomics.sh
 	scripts/bench-dicom.sh
+	scripts/bench-inference.sh
 
 ## asan: the Swift tests under AddressSanitizer (debug build in .build-asan). Leak detection is off:
 ## at exit it reports the XCTest harness's own runtime allocations, not Hepatix's.

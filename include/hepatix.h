@@ -504,6 +504,65 @@ void hx_report_destroy(hx_report *report);
 hx_status hx_dicom_write_report(hx_context *ctx, const hx_report *report, const hx_dicom_scan *scan, size_t index,
                                 const char *segmentation_path, const char *path);
 
+/* ----------------------------------------------------------------------------------------------
+ * CNN inference: load an ONNX model, plan it once, run it on caller buffers
+ * -------------------------------------------------------------------------------------------- */
+
+/** A loaded ONNX model (weights, graph, input/output descriptions). Immutable; may be shared across threads. */
+typedef struct hx_model hx_model;
+
+/**
+ * Loads an ONNX file (external-data tensors are read from its folder). Unsupported operators, element
+ * types or opsets are refused at load time: HX_ERR_UNSUPPORTED, with their names in the message.
+ * Errors: HX_ERR_IO (unreadable file), HX_ERR_INVALID_ARGUMENT (not a valid ONNX protobuf, malformed graph).
+ */
+hx_status hx_model_load_file(hx_context *ctx, const char *path, hx_model **out);
+
+/** Loads an ONNX model from size bytes at data (no external data). Errors as hx_model_load_file. */
+hx_status hx_model_load_memory(hx_context *ctx, const void *data, size_t size, hx_model **out);
+
+/** Number of graph inputs (initializers excluded) and outputs; 0 if model is NULL. */
+size_t hx_model_input_count(const hx_model *model);
+size_t hx_model_output_count(const hx_model *model);
+
+/**
+ * Name and declared shape of input (is_output 0) or output (is_output 1) number index. dims receives up to
+ * dims_capacity dimensions (-1 where symbolic or unknown); *rank the full rank (0 and no dims when the model
+ * declares no shape). The name belongs to the model. Any output pointer may be NULL.
+ */
+hx_status hx_model_value_info(hx_context *ctx, const hx_model *model, int32_t is_output, size_t index, const char **name,
+                              int64_t *dims, size_t dims_capacity, size_t *rank);
+
+/** Destroys a model; accepts NULL. */
+void hx_model_destroy(hx_model *model);
+
+/** Arithmetic precision of an inference plan. */
+typedef enum hx_precision {
+    HX_PRECISION_FP32 = 1,  /**< float32 throughout (the exact path) */
+    HX_PRECISION_BF16 = 2   /**< bfloat16 products with float32 accumulation (not available yet: HX_ERR_UNSUPPORTED) */
+} hx_precision;
+
+/** A model compiled for execution (weights packed, kernels chosen, buffers recycled). One caller at a time. */
+typedef struct hx_inference_plan hx_inference_plan;
+
+/** Plans model with threads workers (0: hx_context_threads(ctx)) at precision. */
+hx_status hx_model_plan_create(hx_context *ctx, const hx_model *model, int32_t threads, hx_precision precision,
+                               hx_inference_plan **out);
+
+/**
+ * Runs a single-input, single-output model: input holds the product of dims[0..rank) floats (row-major,
+ * N,C,(D,)H,W); the output is written to output when output_capacity is large enough, with its dimensions in
+ * output_dims (up to 8) and *output_rank. *output_count receives the element count needed (also on
+ * HX_ERR_SIZE_MISMATCH, so a caller can size the buffer). Errors: HX_ERR_UNSUPPORTED (several inputs or
+ * outputs), HX_ERR_INVALID_ARGUMENT (shape the model refuses), HX_ERR_NON_FINITE_DATA (NaN in the input).
+ */
+hx_status hx_inference_plan_run(hx_context *ctx, hx_inference_plan *plan, const float *input, const int64_t *dims, size_t rank,
+                                float *output, size_t output_capacity, size_t *output_count, int64_t *output_dims,
+                                size_t *output_rank);
+
+/** Destroys a plan; accepts NULL. */
+void hx_inference_plan_destroy(hx_inference_plan *plan);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,4 +15,7 @@ extern int passed, failed;
 /* DICOM through the C ABI on the study in `study_dir`, writing SEG and SR into `out_dir` (both required). */
 void dicom_checks(hx_context *ctx, const char *study_dir, const char *out_dir);
 
+/* CNN inference through the C ABI on the tiny model in `model_dir` (tools/onnx/make_tiny_model.py). */
+void inference_checks(hx_context *ctx, const char *model_dir);
+
 #endif

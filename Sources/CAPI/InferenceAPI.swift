@@ -1,0 +1,138 @@
+import CHepatix
+import Foundation
+import Hepatix
+
+/// `hx_model`: the loaded model and C copies of its value names.
+final class ModelBox {
+    let model: ONNXModel
+    let names: [[UnsafeMutablePointer<CChar>]]   // [inputs, outputs]
+    init(_ model: ONNXModel) {
+        self.model = model
+        names = [model.inputs.map { strdup($0.name)! }, model.outputs.map { strdup($0.name)! }]
+    }
+    deinit { names.joined().forEach { free($0) } }
+}
+
+/// `hx_inference_plan`: the plan and a lock serialising concurrent runs.
+final class InferencePlanBox {
+    let plan: InferencePlan
+    let lock = NSLock()
+    init(_ plan: InferencePlan) { self.plan = plan }
+}
+
+/// Maps a load failure to a status: unsupported content vs. a malformed file.
+func loadStatus(_ error: InferenceError) -> BoundaryError {
+    let text = error.description
+    let unsupported = text.contains("unsupported") || text.contains("is not supported")
+    return BoundaryError(unsupported ? HX_ERR_UNSUPPORTED : HX_ERR_INVALID_ARGUMENT, text)
+}
+
+@c @implementation
+public func hx_model_load_file(_ ctx: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
+    withContext(ctx) { _ in
+        let target = try required(out, "out")
+        let location = String(cString: try required(path, "path"))
+        guard FileManager.default.isReadableFile(atPath: location) else { throw BoundaryError(HX_ERR_IO, "\(location): cannot read the file") }
+        do { target.pointee = makeHandle(ModelBox(try ONNXModel(contentsOf: location))) } catch let e as InferenceError { throw loadStatus(e) }
+    }
+}
+
+@c @implementation
+public func hx_model_load_memory(_ ctx: OpaquePointer?, _ data: UnsafeRawPointer?, _ size: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
+    withContext(ctx) { _ in
+        let target = try required(out, "out")
+        let bytes = try required(data, "data")
+        guard size > 0 else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "size must be positive") }
+        do {
+            target.pointee = makeHandle(ModelBox(try ONNXModel(serialized: Data(bytes: bytes, count: size), baseDirectory: nil)))
+        } catch let e as InferenceError { throw loadStatus(e) }
+    }
+}
+
+@c @implementation
+public func hx_model_input_count(_ model: OpaquePointer?) -> Int { model.map { object($0, as: ModelBox.self).model.inputs.count } ?? 0 }
+
+@c @implementation
+public func hx_model_output_count(_ model: OpaquePointer?) -> Int { model.map { object($0, as: ModelBox.self).model.outputs.count } ?? 0 }
+
+@c @implementation
+public func hx_model_value_info(_ ctx: OpaquePointer?, _ model: OpaquePointer?, _ isOutput: Int32, _ index: Int,
+                                _ name: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ dims: UnsafeMutablePointer<Int64>?,
+                                _ capacity: Int, _ rank: UnsafeMutablePointer<Int>?) -> hx_status {
+    withContext(ctx) { _ in
+        let box = object(try required(model, "model"), as: ModelBox.self)
+        let values = isOutput != 0 ? box.model.outputs : box.model.inputs
+        guard index >= 0, index < values.count else {
+            throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "index \(index) is not below the \(values.count) \(isOutput != 0 ? "outputs" : "inputs")")
+        }
+        name?.pointee = UnsafePointer(box.names[isOutput != 0 ? 1 : 0][index])
+        let shape = values[index].shape ?? []
+        rank?.pointee = shape.count
+        if let dims { for (i, d) in shape.prefix(max(0, capacity)).enumerated() { dims[i] = Int64(d ?? -1) } }
+    }
+}
+
+@c @implementation
+public func hx_model_destroy(_ model: OpaquePointer?) { releaseHandle(model, as: ModelBox.self) }
+
+@c @implementation
+public func hx_model_plan_create(_ ctx: OpaquePointer?, _ model: OpaquePointer?, _ threads: Int32, _ precision: hx_precision,
+                                 _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
+    withContext(ctx) { box in
+        let target = try required(out, "out")
+        let m = object(try required(model, "model"), as: ModelBox.self).model
+        guard threads >= 0, threads <= 1024 else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "threads must be 0...1024, got \(threads)") }
+        switch precision {
+        case HX_PRECISION_FP32: break
+        case HX_PRECISION_BF16: throw BoundaryError(HX_ERR_UNSUPPORTED, "bf16 inference is not implemented yet")
+        default: throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "unknown precision \(precision.rawValue)")
+        }
+        do {
+            target.pointee = makeHandle(InferencePlanBox(try InferencePlan(m, threads: Int(threads == 0 ? box.threads : threads))))
+        } catch let e as InferenceError { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, e.description) }
+    }
+}
+
+@c @implementation
+public func hx_inference_plan_run(_ ctx: OpaquePointer?, _ plan: OpaquePointer?, _ input: UnsafePointer<Float>?, _ dims: UnsafePointer<Int64>?,
+                                  _ rank: Int, _ output: UnsafeMutablePointer<Float>?, _ capacity: Int, _ outputCount: UnsafeMutablePointer<Int>?,
+                                  _ outputDims: UnsafeMutablePointer<Int64>?, _ outputRank: UnsafeMutablePointer<Int>?) -> hx_status {
+    withContext(ctx) { _ in
+        let box = object(try required(plan, "plan"), as: InferencePlanBox.self)
+        let (source, shapePointer) = (try required(input, "input"), try required(dims, "dims"))
+        let model = box.plan.model
+        guard model.inputs.count == 1, model.outputs.count == 1 else {
+            throw BoundaryError(HX_ERR_UNSUPPORTED, "the C ABI runs single-input, single-output models (this one has \(model.inputs.count) and \(model.outputs.count))")
+        }
+        guard (1...8).contains(rank) else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "rank must be 1...8, got \(rank)") }
+        let shape = try (0..<rank).map { try count(shapePointer[$0], "dims[\($0)]", min: 1, max: 1 << 30) }
+        var total = 1
+        for d in shape {
+            let (p, overflow) = total.multipliedReportingOverflow(by: d)
+            guard !overflow, p <= 1 << 31 else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "input of \(shape) is too large") }
+            total = p
+        }
+        let values = Array(UnsafeBufferPointer(start: source, count: total))
+        guard values.allSatisfy(\.isFinite) else { throw BoundaryError(HX_ERR_NON_FINITE_DATA, "input holds NaN or infinity") }
+        let result: Tensor
+        do {
+            box.lock.lock()
+            defer { box.lock.unlock() }
+            guard let y = try box.plan.run([model.inputs[0].name: try Tensor(shape: shape, floats: values)])[model.outputs[0].name] else {
+                throw BoundaryError(HX_ERR_INTERNAL, "the output was not computed")
+            }
+            result = y
+        } catch let e as InferenceError { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, e.description) }
+        guard result.elementType == .float32 else { throw BoundaryError(HX_ERR_UNSUPPORTED, "the output is \(result.elementType), not float") }
+        outputCount?.pointee = result.count
+        guard capacity >= result.count, let target = output else {
+            throw BoundaryError(HX_ERR_SIZE_MISMATCH, "the output needs \(result.count) floats, the buffer holds \(capacity)")
+        }
+        result.floats.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: result.count) }
+        outputRank?.pointee = result.shape.count
+        if let outputDims { for (i, d) in result.shape.prefix(8).enumerated() { outputDims[i] = Int64(d) } }
+    }
+}
+
+@c @implementation
+public func hx_inference_plan_destroy(_ plan: OpaquePointer?) { releaseHandle(plan, as: InferencePlanBox.self) }

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""`make bench`, inference part: dncnn2d, unet2d and unet3d (tools/onnx/build_reference_models.sh) in Hepatix
+(`hepatix infer`), ONNX Runtime and OpenVINO (FP32, when installed), 1 and 2 threads, in the same run on the
+same input; accuracy of every engine against the float64 reference. Prints a markdown table.
+
+usage: bench_inference.py --hepatix PATH --models DIR --python VENV_PYTHON [--repeats 5] [--only NAMES]
+"""
+import argparse
+import json
+import os
+import subprocess
+import tempfile
+
+import numpy as np
+
+GFLOP = {"dncnn2d": 290.514, "unet2d": 96.301, "unet3d": 945.291}
+SHAPES = {"dncnn2d": "1,1,512,512", "unet2d": "1,1,512,512", "unet3d": "1,1,128,128,128"}
+
+
+def errors(out_path, ref_path, classes):
+    a = np.fromfile(out_path, np.float32).astype(np.float64)
+    r = np.fromfile(ref_path, np.float64)
+    e = dict(rel_l2=float(np.linalg.norm(a - r) / np.linalg.norm(r)), max_abs_rel=float(np.abs(a - r).max() / np.abs(r).max()))
+    if classes > 1:
+        e["argmax"] = float((a.reshape(classes, -1).argmax(0) == r.reshape(classes, -1).argmax(0)).mean())
+    return e
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hepatix", required=True)
+    ap.add_argument("--models", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--only", default="dncnn2d,unet2d,unet3d")
+    a = ap.parse_args()
+    peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "inference", "peer_runtime.py")
+    has_ov = subprocess.run([a.python, "-c", "import openvino"], capture_output=True).returncode == 0
+    rows = []
+    tmp = tempfile.mkdtemp(prefix="hepatix-infer-bench-")
+    for name in a.only.split(","):
+        folder = os.path.join(a.models, name)
+        model, ref = os.path.join(folder, "model.onnx"), os.path.join(folder, "ref_fp64.bin")
+        classes = 1 if name == "dncnn2d" else 3
+        for threads in (2, 1):
+            results = {}
+            out = os.path.join(tmp, f"{name}-hepatix.bin")
+            p = subprocess.run([a.hepatix, "infer", "--model", model, "--input", os.path.join(folder, "input.bin"), "--shape",
+                                SHAPES[name], "--out", out, "--threads", str(threads), "--repeat", str(a.repeats + 1)],
+                               capture_output=True, text=True, check=True)
+            d = json.loads(p.stdout)
+            results["hepatix"] = (sorted(d["times_s"][1:])[a.repeats // 2], errors(out, ref, classes))
+            for engine in ["ort"] + (["openvino"] if has_ov else []):
+                out = os.path.join(tmp, f"{name}-{engine}.bin")
+                p = subprocess.run([a.python, peer, engine, model, os.path.join(folder, "input.npy"), str(threads), str(a.repeats), out],
+                                   capture_output=True, text=True)
+                if p.returncode != 0:
+                    print(f"{engine} failed on {name}: {p.stderr[-300:]}")
+                    continue
+                d = json.loads(p.stdout.strip().splitlines()[-1])
+                results[f"{engine} {d['version']}"] = (d["median_s"], errors(out, ref, classes))
+            best_peer = min(v[0] for k, v in results.items() if k != "hepatix") if len(results) > 1 else None
+            for engine, (seconds, e) in results.items():
+                rows.append((name, threads, engine, seconds, GFLOP[name] / seconds, e, best_peer / results["hepatix"][0] if best_peer and engine == "hepatix" else None))
+    print("| model | threads | engine | median ms | GFLOP/s | rel L2 vs fp64 | max abs / max | argmax agree | Hepatix speed-up vs best peer |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, threads, engine, seconds, gflops, e, ratio in rows:
+        print(f"| {name} | {threads} | {engine} | {seconds * 1000:.0f} | {gflops:.0f} | {e['rel_l2']:.2e} | {e['max_abs_rel']:.2e} | "
+              f"{e.get('argmax', float('nan')) * 100:.4f} % | {'' if ratio is None else f'{ratio:.2f}x'} |")
+
+
+if __name__ == "__main__":
+    main()
