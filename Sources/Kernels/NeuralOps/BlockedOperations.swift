@@ -1,3 +1,5 @@
+import Foundation
+
 /// Memory-bound operators on channel-blocked activations (`BlockedActivation`): max pooling, channel
 /// concatenation and instance normalisation with an optional fused activation. Each reads and writes
 /// interiors only, so halos stay zero.
@@ -83,6 +85,33 @@ public enum BlockedOperations {
                     }
                 }
             } }
+        }
+    }
+}
+
+extension BlockedOperations {
+    /// Softmax across the channels of every voxel, written as planar [channels][depth][height][width] into
+    /// `output` (which must hold channels x voxels floats).
+    public static func softmaxChannels(_ input: BlockedActivation, into output: UnsafeMutableBufferPointer<Float>, pool: WorkerPool) {
+        let voxels = input.depth * input.height * input.width, channels = input.channels
+        precondition(output.count == channels * voxels, "softmax output does not match the activation")
+        let src = SendablePointer(UnsafePointer(input.storage)), dst = SendableMutablePointer(output.baseAddress!)
+        pool.forEach(items: input.depth * input.height) { _, row in
+            let (z, y) = (row / input.height, row % input.height)
+            let base = input.offset(z: z, y: y, x: 0), planar = (z * input.height + y) * input.width
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: channels) { e in
+                for x in 0..<input.width {
+                    var top = -Float.infinity
+                    for c in 0..<channels { top = max(top, src.pointer[(c / 16) * input.blockStride + base + 16 * x + c % 16]) }
+                    var sum: Float = 0
+                    for c in 0..<channels {
+                        e[c] = expf(src.pointer[(c / 16) * input.blockStride + base + 16 * x + c % 16] - top)
+                        sum += e[c]
+                    }
+                    let inverse = 1 / sum
+                    for c in 0..<channels { dst.pointer[c * voxels + planar + x] = e[c] * inverse }
+                }
+            }
         }
     }
 }

@@ -1,9 +1,10 @@
+import Foundation
 import HepatixKernels
 
 /// An ONNX model compiled for fast execution: convolutions (2D/3D, group 1, explicit padding) with their
 /// following BatchNormalization folded in and ReLU/LeakyReLU fused run as AVX-512 / AVX2 direct kernels on
-/// channel-blocked activations, as do stride-sized ConvTranspose, MaxPool, channel Concat and
-/// InstanceNormalization (+ activation); every other node runs through its reference operator on planar
+/// channel-blocked activations, as do stride-sized ConvTranspose, MaxPool, channel Concat,
+/// InstanceNormalization (+ activation) and channel Softmax; every other node runs through its reference operator on planar
 /// tensors, with layout conversions where the two meet. Activation buffers are allocated on the first run and
 /// reused afterwards. One plan serves one caller at a time.
 public final class InferencePlan {
@@ -14,6 +15,8 @@ public final class InferencePlan {
         case maxPool(window: [Int], input: String, output: String)
         case concat(inputs: [String], output: String)
         case instanceNorm(scale: [Float], bias: [Float], epsilon: Double, activation: Int, alpha: Float, input: String, output: String)
+        /// Softmax over channels of a blocked value, written planar (the output of segmentation nets).
+        case softmax(input: String, output: String)
         case reference(ONNXNode)
     }
 
@@ -87,11 +90,24 @@ public final class InferencePlan {
         lastUse = last
     }
 
+    /// A one-line description of a step (HEPATIX_PROFILE timings).
+    static func describe(_ step: Step) -> String {
+        switch step {
+        case .convolution(let c, let input, _, _): return "conv \(c.inChannels)->\(c.outChannels) k\(c.kernel) s\(c.strides) from \(input)"
+        case .transposed(let c, let input, _): return "convT \(c.inChannels)->\(c.outChannels) from \(input)"
+        case .maxPool(_, let input, _): return "maxpool from \(input)"
+        case .concat(let inputs, _): return "concat \(inputs)"
+        case .instanceNorm(_, _, _, _, _, let input, _): return "instancenorm from \(input)"
+        case .softmax(let input, _): return "softmax from \(input)"
+        case .reference(let node): return "reference \(node.describe)"
+        }
+    }
+
     /// The values a step reads.
     static func inputs(of step: Step) -> [String] {
         switch step {
         case .convolution(_, let input, _, _), .transposed(_, let input, _), .maxPool(_, let input, _): return [input]
-        case .instanceNorm(_, _, _, _, _, let input, _): return [input]
+        case .instanceNorm(_, _, _, _, _, let input, _), .softmax(let input, _): return [input]
         case .concat(let inputs, _): return inputs
         case .reference(let node): return node.inputs.filter { !$0.isEmpty }
         }
@@ -120,6 +136,9 @@ public final class InferencePlan {
         case "Concat":
             guard try node.int("axis", 0) == 1, node.inputs.allSatisfy({ !$0.isEmpty && model.initializers[$0] == nil }) else { return nil }
             return .concat(inputs: node.inputs, output: node.outputs[0])
+        case "Softmax":
+            guard try node.int("axis", -1) == 1 else { return nil }
+            return .softmax(input: node.inputs[0], output: node.outputs[0])
         case "InstanceNormalization":
             guard let scale = model.initializers[node.inputs[1]]?.floats, let bias = model.initializers[node.inputs[2]]?.floats else { return nil }
             let epsilon = Double(try node.float("epsilon", 1e-5))
@@ -180,8 +199,14 @@ public final class InferencePlan {
             return t
         }
         defer { for b in blocked.values { release(b) } }
+        let profiling = ProcessInfo.processInfo.environment["HEPATIX_PROFILE"] != nil
         for (index, step) in steps.enumerated() {
+            let started = profiling ? DispatchTime.now().uptimeNanoseconds : 0
             defer {
+                if profiling {
+                    let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                    FileHandle.standardError.write("step \(index) \(InferencePlan.describe(step)): \(String(format: "%.2f", ms)) ms\n".data(using: .utf8)!)
+                }
                 // Values read for the last time: their buffers go back to the free list, planar copies are dropped.
                 for name in InferencePlan.inputs(of: step) where lastUse[name] == index {
                     if let b = blocked.removeValue(forKey: name) { release(b) }
@@ -221,6 +246,18 @@ public final class InferencePlan {
                 BlockedOperations.instanceNormalize(source, target, scale: scale, bias: bias, epsilon: epsilon, activation: activation,
                                                     alpha: alpha, pool: pool)
                 blocked[outputName] = target
+            case .softmax(let inputName, let outputName):
+                guard let source = blocked[inputName] else {
+                    // Not produced by a fast step: the reference softmax on the planar tensor.
+                    let node = ONNXNode(name: "", op: "Softmax", domain: "", inputs: [inputName], outputs: [outputName], attributes: ["axis": .int(1)])
+                    guard let x = try planar(inputName) else { throw InferenceError("Softmax: '\(inputName)' has no value") }
+                    plain[outputName] = try ReferenceOperators.evaluate(node, [x])[0]
+                    continue
+                }
+                let size = spatial(source)
+                var values = [Float](repeating: 0, count: source.channels * size.reduce(1, *))
+                values.withUnsafeMutableBufferPointer { BlockedOperations.softmaxChannels(source, into: $0, pool: pool) }
+                plain[outputName] = try Tensor(shape: [1, source.channels] + size, floats: values)
             case .convolution(let conv, let inputName, let outputName, let padEnd):
                 let source = try blockedInput(inputName, blocked: &blocked, plain: plain, channels: conv.inChannels, rank: conv.kernel.count)
                 let out = conv.outputSize(spatial(source), padEnd: padEnd)
