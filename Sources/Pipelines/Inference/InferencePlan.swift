@@ -121,15 +121,16 @@ public final class InferencePlan {
         func ones(_ key: String) throws -> Bool { try (node.ints(key) ?? []).allSatisfy { $0 == 1 } }
         switch node.op {
         case "ConvTranspose":
-            guard let w = model.initializers[node.inputs[1]], w.shape.count == 4 || w.shape.count == 5, try node.int("group", 1) == 1,
-                  try node.ints("strides") == Array(w.shape[2...]), try zeros("pads"), try ones("dilations"), try zeros("output_padding"),
+            guard node.inputs.count > 1, let w = model.initializers[node.inputs[1]], w.shape.count == 4 || w.shape.count == 5,
+                  w.shape.allSatisfy({ $0 > 0 }), try node.int("group", 1) == 1, try node.ints("strides") == Array(w.shape[2...]), try zeros("pads"), try ones("dilations"), try zeros("output_padding"),
                   node.attributes["output_shape"] == nil, try node.string("auto_pad", "NOTSET") == "NOTSET" else { return nil }
             let bias = node.inputs.count > 2 && !node.inputs[2].isEmpty ? model.initializers[node.inputs[2]]?.floats : nil
-            if node.inputs.count > 2, !node.inputs[2].isEmpty, bias == nil { return nil }
+            if node.inputs.count > 2, !node.inputs[2].isEmpty, bias?.count != w.shape[1] { return nil }
             return .transposed(TransposedConvolution(weights: w.floats, bias: bias, inChannels: w.shape[0], outChannels: w.shape[1],
                                                      stride: Array(w.shape[2...])), input: node.inputs[0], output: node.outputs[0])
         case "MaxPool":
-            guard node.outputs.count == 1, let k = try node.ints("kernel_shape"), k.count == 2 || k.count == 3, try node.ints("strides") == k,
+            guard node.outputs.count == 1, let k = try node.ints("kernel_shape"), k.count == 2 || k.count == 3, k.allSatisfy({ $0 > 0 }),
+                  try node.ints("strides") == k,
                   try zeros("pads"), try ones("dilations"), try node.int("ceil_mode", 0) == 0,
                   ["NOTSET", "VALID"].contains(try node.string("auto_pad", "NOTSET")) else { return nil }
             return .maxPool(window: k, input: node.inputs[0], output: node.outputs[0])
@@ -140,7 +141,8 @@ public final class InferencePlan {
             guard try node.int("axis", -1) == 1 else { return nil }
             return .softmax(input: node.inputs[0], output: node.outputs[0])
         case "InstanceNormalization":
-            guard let scale = model.initializers[node.inputs[1]]?.floats, let bias = model.initializers[node.inputs[2]]?.floats else { return nil }
+            guard node.inputs.count == 3, let scale = model.initializers[node.inputs[1]]?.floats,
+                  let bias = model.initializers[node.inputs[2]]?.floats, scale.count == bias.count else { return nil }
             let epsilon = Double(try node.float("epsilon", 1e-5))
             let fused = try fuse(node.outputs[0])
             return .instanceNorm(scale: scale, bias: bias, epsilon: epsilon, activation: fused?.code ?? 0, alpha: fused?.alpha ?? 0,
@@ -153,16 +155,18 @@ public final class InferencePlan {
     /// A Conv node as a direct convolution, or nil when it needs the reference path (weights not constant,
     /// groups, auto_pad, 1-D).
     static func lowerConvolution(_ node: ONNXNode, model: ONNXModel) throws -> (DirectConvolution, [Int])? {
-        guard let w = model.initializers[node.inputs[1]], w.elementType == .float32, w.shape.count == 4 || w.shape.count == 5,
+        guard node.inputs.count > 1, let w = model.initializers[node.inputs[1]], w.elementType == .float32, w.shape.count == 4 || w.shape.count == 5,
+              w.shape.allSatisfy({ $0 > 0 }),
               try node.int("group", 1) == 1, try node.string("auto_pad", "NOTSET") == "NOTSET" else { return nil }
         let bias = node.inputs.count > 2 && !node.inputs[2].isEmpty ? model.initializers[node.inputs[2]]?.floats : nil
-        if node.inputs.count > 2, !node.inputs[2].isEmpty, bias == nil { return nil }
+        if node.inputs.count > 2, !node.inputs[2].isEmpty, bias?.count != w.shape[0] { return nil }
         let rank = w.shape.count - 2
         let kernel = Array(w.shape[2...])
         let strides = try node.ints("strides") ?? Array(repeating: 1, count: rank)
         let dilations = try node.ints("dilations") ?? Array(repeating: 1, count: rank)
         let pads = try node.ints("pads") ?? Array(repeating: 0, count: 2 * rank)
-        guard strides.count == rank, dilations.count == rank, pads.count == 2 * rank else { return nil }
+        guard strides.count == rank, dilations.count == rank, pads.count == 2 * rank, strides.allSatisfy({ $0 > 0 }),
+              dilations.allSatisfy({ $0 > 0 }), pads.allSatisfy({ $0 >= 0 && $0 <= 64 }) else { return nil }
         return (DirectConvolution(weights: w.floats, bias: bias, inChannels: w.shape[1], outChannels: w.shape[0], kernel: kernel,
                                   strides: strides, dilations: dilations, padBegin: Array(pads[..<rank]), activation: .none),
                 Array(pads[rank...]))
@@ -174,7 +178,7 @@ public final class InferencePlan {
         let parameters = bn.inputs.dropFirst().map { model.initializers[$0] }
         guard parameters.count == 4, try bn.int("training_mode", 0) == 0, bn.outputs.count == 1 else { return nil }
         guard let scale = parameters[0]?.floats, let shift = parameters[1]?.floats, let mean = parameters[2]?.floats,
-              let variance = parameters[3]?.floats, scale.count == c.outChannels else { return nil }
+              let variance = parameters[3]?.floats, [scale, shift, mean, variance].allSatisfy({ $0.count == c.outChannels }) else { return nil }
         let epsilon = Double(try bn.float("epsilon", 1e-5))
         let factors = (0..<c.outChannels).map { Double(scale[$0]) / (Double(variance[$0]) + epsilon).squareRoot() }
         return c.scaled(by: factors, shift: (0..<c.outChannels).map { Double(shift[$0]) - Double(mean[$0]) * factors[$0] })

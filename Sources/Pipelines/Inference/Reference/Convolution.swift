@@ -58,8 +58,12 @@ enum ConvolutionOperators {
         let perGroupOut = w.shape[1], filters = perGroupOut * group, perGroupIn = channels / group
         if let b, b.count != filters { throw InferenceError("\(node.describe): bias of \(b.count) for \(filters) filters") }
         var g = try SpatialGeometry(node, spatial: spatial, kernel: Array(w.shape[2...]))
+        guard g.kernel == Array(w.shape[2...]) else { throw InferenceError("\(node.describe): kernel_shape differs from the weight") }
         let rank = spatial.count
         let outputPadding = try node.ints("output_padding") ?? [Int](repeating: 0, count: rank)
+        guard outputPadding.count == rank, outputPadding.allSatisfy({ $0 >= 0 }) else {
+            throw InferenceError("\(node.describe): output_padding \(outputPadding) does not fit \(rank) spatial axes")
+        }
         let autoPad = try node.string("auto_pad", "NOTSET")
         var out = [Int](repeating: 0, count: rank)
         var requested = try node.ints("output_shape")
