@@ -1,4 +1,5 @@
 import CHepatix
+import Foundation
 import Hepatix
 
 /// An error raised at the C boundary with its status and message.
@@ -62,4 +63,11 @@ func count(_ value: Int64, _ name: String, min lower: Int64 = 1, max upper: Int6
 func finite(_ value: Double, _ name: String) throws -> Double {
     guard value.isFinite else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "\(name) must be finite, got \(value)") }
     return value
+}
+
+/// A required path argument naming a file or folder that exists (HX_ERR_NULL_ARGUMENT / HX_ERR_IO otherwise).
+func existingPath(_ path: UnsafePointer<CChar>?) throws -> String {
+    let location = String(cString: try required(path, "path"))
+    guard FileManager.default.fileExists(atPath: location) else { throw BoundaryError(HX_ERR_IO, "\(location) does not exist") }
+    return location
 }

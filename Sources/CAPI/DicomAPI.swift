@@ -43,8 +43,7 @@ final class VolumeBox { let value: PatientVolume; init(_ v: PatientVolume) { val
 public func hx_dicom_scan_path(_ ctx: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
     withContext(ctx) { box in
         let target = try required(out, "out")
-        let location = String(cString: try required(path, "path"))
-        guard FileManager.default.fileExists(atPath: location) else { throw BoundaryError(HX_ERR_IO, "\(location) does not exist") }
+        let location = try existingPath(path)
         let scan = try DicomScanner.scan([location], threads: Int(box.threads))
         guard !scan.instances.isEmpty else {
             throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "no DICOM files under \(location) (\(scan.refused.count) file(s) refused)")

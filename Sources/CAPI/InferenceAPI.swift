@@ -31,8 +31,7 @@ func loadStatus(_ error: InferenceError) -> BoundaryError {
 public func hx_model_load_file(_ ctx: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
     withContext(ctx) { _ in
         let target = try required(out, "out")
-        let location = String(cString: try required(path, "path"))
-        guard FileManager.default.isReadableFile(atPath: location) else { throw BoundaryError(HX_ERR_IO, "\(location): cannot read the file") }
+        let location = try existingPath(path)
         do { target.pointee = makeHandle(ModelBox(try ONNXModel(contentsOf: location))) } catch let e as InferenceError { throw loadStatus(e) }
     }
 }
