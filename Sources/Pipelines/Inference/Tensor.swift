@@ -72,7 +72,7 @@ public struct Tensor: Sendable, Equatable {
     /// An integer or boolean tensor.
     public init(shape: [Int], integers values: [Int64], type: ElementType = .int64) throws {
         try Tensor.check(shape, values.count)
-        precondition(type.isInteger, "integer tensor of type \(type)")
+        guard type.isInteger else { throw InferenceError("integer values for a tensor of type \(type)") }
         (self.shape, elementType, floats, integers) = (shape, type, [], values)
     }
 
