@@ -11,6 +11,8 @@ public final class InferencePlan {
     /// One step of the compiled program.
     enum Step {
         case convolution(DirectConvolution, input: String, output: String, padEnd: [Int])
+        /// A single-input-channel convolution as tap expansion + 1x1 convolution (`original` gives the geometry).
+        case expandedConvolution(original: DirectConvolution, TapExpansion, DirectConvolution, input: String, output: String, padEnd: [Int])
         case transposed(TransposedConvolution, input: String, output: String)
         case maxPool(window: [Int], input: String, output: String)
         case concat(inputs: [String], output: String)
@@ -73,12 +75,18 @@ public final class InferencePlan {
                 convolution = convolution.with(activation: code == 1 ? .relu : .leakyRelu(alpha))
                 output = activated
             }
+            if let (expansion, pointwise) = convolution.tapExpanded() {
+                steps.append(.expandedConvolution(original: convolution, expansion, pointwise, input: node.inputs[0], output: output, padEnd: padEnd))
+                continue
+            }
             halos[node.inputs[0]] = max(halos[node.inputs[0], default: 0], (convolution.padBegin + padEnd).max() ?? 0)
             steps.append(.convolution(convolution, input: node.inputs[0], output: output, padEnd: padEnd))
         }
         self.steps = forceAVX2 ? steps.map { step in
             switch step {
             case .convolution(var c, let input, let output, let padEnd): c.useAVX512 = false; return .convolution(c, input: input, output: output, padEnd: padEnd)
+            case .expandedConvolution(let o, let e, var c, let input, let output, let padEnd):
+                c.useAVX512 = false; return .expandedConvolution(original: o, e, c, input: input, output: output, padEnd: padEnd)
             case .transposed(var c, let input, let output): c.useAVX512 = false; return .transposed(c, input: input, output: output)
             default: return step
             }
@@ -94,6 +102,7 @@ public final class InferencePlan {
     static func describe(_ step: Step) -> String {
         switch step {
         case .convolution(let c, let input, _, _): return "conv \(c.inChannels)->\(c.outChannels) k\(c.kernel) s\(c.strides) from \(input)"
+        case .expandedConvolution(let c, _, _, let input, _, _): return "tap-expanded conv 1->\(c.outChannels) k\(c.kernel) from \(input)"
         case .transposed(let c, let input, _): return "convT \(c.inChannels)->\(c.outChannels) from \(input)"
         case .maxPool(_, let input, _): return "maxpool from \(input)"
         case .concat(let inputs, _): return "concat \(inputs)"
@@ -107,6 +116,7 @@ public final class InferencePlan {
     static func inputs(of step: Step) -> [String] {
         switch step {
         case .convolution(_, let input, _, _), .transposed(_, let input, _), .maxPool(_, let input, _): return [input]
+        case .expandedConvolution(_, _, _, let input, _, _): return [input]
         case .instanceNorm(_, _, _, _, _, let input, _), .softmax(let input, _): return [input]
         case .concat(let inputs, _): return inputs
         case .reference(let node): return node.inputs.filter { !$0.isEmpty }
@@ -249,6 +259,18 @@ public final class InferencePlan {
                 let target = buffer(outputName, channels: source.channels, size: spatial(source))
                 BlockedOperations.instanceNormalize(source, target, scale: scale, bias: bias, epsilon: epsilon, activation: activation,
                                                     alpha: alpha, pool: pool)
+                blocked[outputName] = target
+            case .expandedConvolution(let original, let expansion, let pointwise, let inputName, let outputName, let padEnd):
+                guard let x = try planar(inputName), x.elementType == .float32, x.shape.count == original.kernel.count + 2,
+                      x.shape[0] == 1, x.shape[1] == 1 else { throw InferenceError("Conv: '\(inputName)' is not a batch-1 single-channel image") }
+                let size = Array(x.shape[2...])
+                let out = original.outputSize(size, padEnd: padEnd)
+                guard out.allSatisfy({ $0 > 0 }) else { throw InferenceError("Conv into '\(outputName)': empty output \(out)") }
+                let taps = buffer(outputName + "#taps", channels: expansion.taps, size: out)
+                x.floats.withUnsafeBufferPointer { expansion.run($0.baseAddress!, size: size, taps, pool: pool) }
+                let target = buffer(outputName, channels: pointwise.outChannels, size: out)
+                pointwise.run(taps, target, pool: pool)
+                release(taps)
                 blocked[outputName] = target
             case .softmax(let inputName, let outputName):
                 guard let source = blocked[inputName] else {
