@@ -61,6 +61,15 @@ public struct DirectConvolution: Sendable {
     /// convolution's sub-grids).
     public func run(_ input: BlockedActivation, _ output: BlockedActivation, pool: WorkerPool,
                     grid: [Int]? = nil, placement: (scale: [Int], offset: [Int])? = nil) {
+        withRowRunner(input, output, grid: grid, placement: placement) { rows, pairs, runRow in
+            pool.forEach(items: pairs * rows) { _, item in runRow(item / rows, item % rows) }
+        }
+    }
+
+    /// Calls `body` with the number of grid rows and output-block pairs and a function computing one
+    /// (pair, row) of the output, valid during `body` (so several convolutions can share one parallel loop).
+    func withRowRunner(_ input: BlockedActivation, _ output: BlockedActivation, grid: [Int]?, placement: (scale: [Int], offset: [Int])?,
+                       _ body: (_ rows: Int, _ pairs: Int, _ runRow: @escaping @Sendable (Int, Int) -> Void) -> Void) {
         let is3D = kernel.count == 3
         let (kd, kh, kw) = is3D ? (kernel[0], kernel[1], kernel[2]) : (1, kernel[0], kernel[1])
         let (sd, sh, sw) = is3D ? (strides[0], strides[1], strides[2]) : (1, strides[0], strides[1])
@@ -93,8 +102,7 @@ public struct DirectConvolution: Sendable {
                 taps.withUnsafeBufferPointer { tapOffsets in
                     let w = SendablePointer(weights.baseAddress!), b = SendablePointer(biasValues.baseAddress!)
                     let t = SendablePointer(tapOffsets.baseAddress!)
-                    pool.forEach(items: pairs * rows) { _, item in
-                        let pair = item / rows, row = item % rows
+                    let runRow: @Sendable (Int, Int) -> Void = { pair, row in
                         let (oz, oy) = (row / gridHeight, row % gridHeight)
                         // Input origin of output (oz, oy, 0): the halo offset minus the padding.
                         let iz = oz * sd - pd + (input.spatialRank == 3 ? input.halo : 0), iy = oy * sh - ph + input.halo
@@ -123,6 +131,7 @@ public struct DirectConvolution: Sendable {
                             x += n
                         }
                     }
+                    body(rows, pairs, runRow)
                 }
             }
         }

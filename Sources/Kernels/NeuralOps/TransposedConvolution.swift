@@ -29,9 +29,19 @@ public struct TransposedConvolution: Sendable {
     /// Output spatial size for an input of `size`.
     public func outputSize(_ size: [Int]) -> [Int] { zip(size, stride).map { $0 * $1 } }
 
-    /// Writes every output voxel of `output` from `input`.
+    /// Writes every output voxel of `output` from `input`. One parallel loop over (output pair, input row)
+    /// runs every tap for that row, so each input row is read from memory once, not once per tap.
     public func run(_ input: BlockedActivation, _ output: BlockedActivation, pool: WorkerPool) {
         let grid = stride.count == 3 ? [input.depth, input.height, input.width] : [input.height, input.width]
-        for (convolution, offset) in taps { convolution.run(input, output, pool: pool, grid: grid, placement: (stride, offset)) }
+        func nest(_ index: Int, _ runners: [@Sendable (Int, Int) -> Void], _ rows: Int, _ pairs: Int) {
+            guard index < taps.count else {
+                pool.forEach(items: pairs * rows) { _, item in for run in runners { run(item / rows, item % rows) } }
+                return
+            }
+            taps[index].0.withRowRunner(input, output, grid: grid, placement: (stride, taps[index].offset)) { rows, pairs, runRow in
+                nest(index + 1, runners + [runRow], rows, pairs)
+            }
+        }
+        nest(0, [], 0, 0)
     }
 }
