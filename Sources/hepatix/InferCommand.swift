@@ -2,11 +2,12 @@ import Foundation
 import Hepatix
 
 /// `hepatix infer --model M.onnx --input X.f32 --shape 1,1,512,512 --out Y.f32 [--engine fast|reference]
-/// [--threads N] [--repeat K]`: runs an ONNX model on a raw float32 input (one graph input, first graph
-/// output written) and prints the timings as JSON.
+/// [--patch D,H,W [--overlap 0.5]] [--threads N] [--repeat K]`: runs an ONNX model on a raw float32 input (one
+/// graph input, first graph output written; with --patch, in Gaussian-weighted sliding windows) and prints
+/// the timings as JSON.
 enum InferCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--model", "--input", "--shape", "--out", "--engine", "--threads", "--repeat"])
+        let a = try Arguments(args, valued: ["--model", "--input", "--shape", "--out", "--engine", "--threads", "--repeat", "--patch", "--overlap"])
         let model = try ONNXModel(contentsOf: try a.required("--model"))
         let shape = try a.required("--shape").split(separator: ",").map { part -> Int in
             guard let v = Int(part), v > 0 else { throw CLIError("--shape expects positive integers, e.g. 1,1,512,512") }
@@ -20,9 +21,19 @@ enum InferCommand {
         var times: [Double] = []
         var outputs: [String: Tensor] = [:]
         let plan = engine == "fast" ? try InferencePlan(model, threads: threads) : nil
+        let windows = try a["--patch"].map { text -> SlidingWindowInference in
+            guard let plan else { throw CLIError("--patch needs the fast engine") }
+            let patch = text.split(separator: ",").compactMap { Int($0) }
+            guard let overlap = Double(a["--overlap"] ?? "0.5") else { throw CLIError("--overlap expects a number") }
+            return try SlidingWindowInference(plan: plan, patch: patch, overlap: overlap)
+        }
         for _ in 0..<repeats {
             let start = Date()
-            outputs = try plan.map { try $0.run(feeds) } ?? ReferenceInterpreter(model).run(feeds)
+            if let windows, let name = model.outputs.first?.name {
+                outputs = [name: try windows.run(feeds[input.name]!)]
+            } else {
+                outputs = try plan.map { try $0.run(feeds) } ?? ReferenceInterpreter(model).run(feeds)
+            }
             times.append(Date().timeIntervalSince(start))
         }
         guard let name = model.outputs.first?.name, let output = outputs[name] else { throw CLIError("no output computed") }

@@ -23,6 +23,7 @@ usage: hepatix <command> [options]
               list studies/series (contrast phases, slice problems), convert a CT series to NIfTI (HU),
               or time loading one (JSON)
   infer       --model M.onnx --input X.f32 --shape 1,1,512,512 --out Y.f32 [--engine fast|reference] [--threads N] [--repeat K]
+              [--patch D,H,W [--overlap 0.5]]   (sliding windows with Gaussian blending)
               runs an ONNX model (CNN engine; the reference interpreter on request), prints timings as JSON
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions
