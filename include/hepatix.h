@@ -560,6 +560,18 @@ hx_status hx_inference_plan_run(hx_context *ctx, hx_inference_plan *plan, const 
                                 float *output, size_t output_capacity, size_t *output_count, int64_t *output_dims,
                                 size_t *output_rank);
 
+/**
+ * As hx_inference_plan_run, for a volume larger than the network's input: windows of patch[0..rank-2)
+ * (spatial sizes) overlapping by overlap (0 <= overlap < 1) along every spatial axis, outputs blended with a
+ * Gaussian importance map (nnU-Net's scheme); memory holds one patch plus the output. progress (may be NULL)
+ * is called after each window with the fraction done; non-zero from it stops with HX_ERR_CANCELLED.
+ * Errors as hx_inference_plan_run, plus HX_ERR_INVALID_ARGUMENT for a patch larger than the volume.
+ */
+hx_status hx_inference_plan_run_windows(hx_context *ctx, hx_inference_plan *plan, const float *input, const int64_t *dims,
+                                        size_t rank, const int64_t *patch, double overlap, hx_progress_fn progress,
+                                        void *user_data, float *output, size_t output_capacity, size_t *output_count,
+                                        int64_t *output_dims, size_t *output_rank);
+
 /** Destroys a plan; accepts NULL. */
 void hx_inference_plan_destroy(hx_inference_plan *plan);
 

@@ -92,44 +92,85 @@ public func hx_model_plan_create(_ ctx: OpaquePointer?, _ model: OpaquePointer?,
     }
 }
 
+/// The single input tensor of a C call (shape checked, NaN refused) for a single-input, single-output model.
+func inferenceInput(_ model: ONNXModel, _ input: UnsafePointer<Float>?, _ dims: UnsafePointer<Int64>?, _ rank: Int) throws -> Tensor {
+    let (source, shapePointer) = (try required(input, "input"), try required(dims, "dims"))
+    guard model.inputs.count == 1, model.outputs.count == 1 else {
+        throw BoundaryError(HX_ERR_UNSUPPORTED, "the C ABI runs single-input, single-output models (this one has \(model.inputs.count) and \(model.outputs.count))")
+    }
+    guard (1...8).contains(rank) else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "rank must be 1...8, got \(rank)") }
+    let shape = try (0..<rank).map { try count(shapePointer[$0], "dims[\($0)]", min: 1, max: 1 << 30) }
+    var total = 1
+    for d in shape {
+        let (p, overflow) = total.multipliedReportingOverflow(by: d)
+        guard !overflow, p <= 1 << 31 else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "input of \(shape) is too large") }
+        total = p
+    }
+    let values = Array(UnsafeBufferPointer(start: source, count: total))
+    guard values.allSatisfy(\.isFinite) else { throw BoundaryError(HX_ERR_NON_FINITE_DATA, "input holds NaN or infinity") }
+    return try Tensor(shape: shape, floats: values)
+}
+
+/// Copies a float result into the caller's buffer, reporting the needed count first.
+func writeOutput(_ result: Tensor, _ output: UnsafeMutablePointer<Float>?, _ capacity: Int, _ outputCount: UnsafeMutablePointer<Int>?,
+                 _ outputDims: UnsafeMutablePointer<Int64>?, _ outputRank: UnsafeMutablePointer<Int>?) throws {
+    guard result.elementType == .float32 else { throw BoundaryError(HX_ERR_UNSUPPORTED, "the output is \(result.elementType), not float") }
+    outputCount?.pointee = result.count
+    guard capacity >= result.count, let target = output else {
+        throw BoundaryError(HX_ERR_SIZE_MISMATCH, "the output needs \(result.count) floats, the buffer holds \(capacity)")
+    }
+    result.floats.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: result.count) }
+    outputRank?.pointee = result.shape.count
+    if let outputDims { for (i, d) in result.shape.prefix(8).enumerated() { outputDims[i] = Int64(d) } }
+}
+
 @c @implementation
 public func hx_inference_plan_run(_ ctx: OpaquePointer?, _ plan: OpaquePointer?, _ input: UnsafePointer<Float>?, _ dims: UnsafePointer<Int64>?,
                                   _ rank: Int, _ output: UnsafeMutablePointer<Float>?, _ capacity: Int, _ outputCount: UnsafeMutablePointer<Int>?,
                                   _ outputDims: UnsafeMutablePointer<Int64>?, _ outputRank: UnsafeMutablePointer<Int>?) -> hx_status {
     withContext(ctx) { _ in
         let box = object(try required(plan, "plan"), as: InferencePlanBox.self)
-        let (source, shapePointer) = (try required(input, "input"), try required(dims, "dims"))
         let model = box.plan.model
-        guard model.inputs.count == 1, model.outputs.count == 1 else {
-            throw BoundaryError(HX_ERR_UNSUPPORTED, "the C ABI runs single-input, single-output models (this one has \(model.inputs.count) and \(model.outputs.count))")
+        let x = try inferenceInput(model, input, dims, rank)
+        box.lock.lock()
+        defer { box.lock.unlock() }
+        let result: Tensor
+        do { result = try box.plan.run([model.inputs[0].name: x])[model.outputs[0].name]! } catch let e as InferenceError {
+            throw BoundaryError(HX_ERR_INVALID_ARGUMENT, e.description)
         }
-        guard (1...8).contains(rank) else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "rank must be 1...8, got \(rank)") }
-        let shape = try (0..<rank).map { try count(shapePointer[$0], "dims[\($0)]", min: 1, max: 1 << 30) }
-        var total = 1
-        for d in shape {
-            let (p, overflow) = total.multipliedReportingOverflow(by: d)
-            guard !overflow, p <= 1 << 31 else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "input of \(shape) is too large") }
-            total = p
-        }
-        let values = Array(UnsafeBufferPointer(start: source, count: total))
-        guard values.allSatisfy(\.isFinite) else { throw BoundaryError(HX_ERR_NON_FINITE_DATA, "input holds NaN or infinity") }
+        try writeOutput(result, output, capacity, outputCount, outputDims, outputRank)
+    }
+}
+
+@c @implementation
+public func hx_inference_plan_run_windows(_ ctx: OpaquePointer?, _ plan: OpaquePointer?, _ input: UnsafePointer<Float>?,
+                                          _ dims: UnsafePointer<Int64>?, _ rank: Int, _ patch: UnsafePointer<Int64>?, _ overlap: Double,
+                                          _ progress: hx_progress_fn?, _ userData: UnsafeMutableRawPointer?,
+                                          _ output: UnsafeMutablePointer<Float>?, _ capacity: Int, _ outputCount: UnsafeMutablePointer<Int>?,
+                                          _ outputDims: UnsafeMutablePointer<Int64>?, _ outputRank: UnsafeMutablePointer<Int>?) -> hx_status {
+    withContext(ctx) { _ in
+        let box = object(try required(plan, "plan"), as: InferencePlanBox.self)
+        let model = box.plan.model
+        let x = try inferenceInput(model, input, dims, rank)
+        guard rank >= 3 else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "sliding windows need N, C and spatial axes") }
+        let patchPointer = try required(patch, "patch")
+        let patchSize = try (0..<(rank - 2)).map { try count(patchPointer[$0], "patch[\($0)]", min: 1, max: 1 << 20) }
+        guard overlap.isFinite, overlap >= 0, overlap < 1 else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "overlap must be in [0, 1), got \(overlap)") }
+        box.lock.lock()
+        defer { box.lock.unlock() }
+        var cancelled = false
         let result: Tensor
         do {
-            box.lock.lock()
-            defer { box.lock.unlock() }
-            guard let y = try box.plan.run([model.inputs[0].name: try Tensor(shape: shape, floats: values)])[model.outputs[0].name] else {
-                throw BoundaryError(HX_ERR_INTERNAL, "the output was not computed")
+            let windows = try SlidingWindowInference(plan: box.plan, patch: patchSize, overlap: overlap)
+            result = try windows.run(x) { done, total in
+                guard let progress else { return true }
+                cancelled = progress(Double(done) / Double(total), userData) != 0
+                return !cancelled
             }
-            result = y
-        } catch let e as InferenceError { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, e.description) }
-        guard result.elementType == .float32 else { throw BoundaryError(HX_ERR_UNSUPPORTED, "the output is \(result.elementType), not float") }
-        outputCount?.pointee = result.count
-        guard capacity >= result.count, let target = output else {
-            throw BoundaryError(HX_ERR_SIZE_MISMATCH, "the output needs \(result.count) floats, the buffer holds \(capacity)")
+        } catch let e as InferenceError {
+            throw BoundaryError(cancelled ? HX_ERR_CANCELLED : HX_ERR_INVALID_ARGUMENT, e.description)
         }
-        result.floats.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: result.count) }
-        outputRank?.pointee = result.shape.count
-        if let outputDims { for (i, d) in result.shape.prefix(8).enumerated() { outputDims[i] = Int64(d) } }
+        try writeOutput(result, output, capacity, outputCount, outputDims, outputRank)
     }
 }
 

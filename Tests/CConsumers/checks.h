@@ -18,4 +18,7 @@ void dicom_checks(hx_context *ctx, const char *study_dir, const char *out_dir);
 /* CNN inference through the C ABI on the tiny model in `model_dir` (tools/onnx/make_tiny_model.py). */
 void inference_checks(hx_context *ctx, const char *model_dir);
 
+/* Sliding-window inference through the C ABI on the same tiny model: window count, cancel, refusals. */
+void window_checks(hx_context *ctx, const char *model_dir);
+
 #endif

@@ -272,6 +272,7 @@ int main(void) {
     radiomics_checks(ctx);
     dicom_checks(ctx, getenv("HEPATIX_DICOM_STUDY"), getenv("HEPATIX_DICOM_OUT"));
     inference_checks(ctx, getenv("HEPATIX_TINY_MODEL"));
+    window_checks(ctx, getenv("HEPATIX_TINY_MODEL"));
 
     hx_recon_plan_destroy(plan);
     hx_fbp_options_destroy(opts);

@@ -67,3 +67,42 @@ void inference_checks(hx_context *ctx, const char *dir) {
     hx_model_destroy(model);
     hx_model_destroy(NULL);
 }
+
+static int32_t cancel_after_two(double fraction, void *user) {
+    (void)fraction;
+    int *calls = (int *)user;
+    return ++*calls >= 2;
+}
+
+static int32_t count_windows(double fraction, void *user) {
+    (void)fraction;
+    ++*(int *)user;
+    return 0;
+}
+
+void window_checks(hx_context *ctx, const char *dir) {
+    if (dir == NULL) return;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tiny_conv.onnx", dir);
+    hx_model *model = NULL;
+    hx_inference_plan *plan = NULL;
+    EXPECT_STATUS(hx_model_load_file(ctx, path, &model), HX_OK);
+    EXPECT_STATUS(hx_model_plan_create(ctx, model, 1, HX_PRECISION_FP32, &plan), HX_OK);
+    float x[30], y[60];
+    for (int i = 0; i < 30; i++) x[i] = (float)(i % 7) / 7.0f;
+    const int64_t shape[4] = {1, 1, 5, 6}, patch[2] = {4, 4}, too_big[2] = {6, 6};
+    size_t count = 0, rank = 0;
+    int64_t dims[8];
+    int calls = 0;
+    EXPECT_STATUS(hx_inference_plan_run_windows(ctx, plan, x, shape, 4, patch, 0.5, count_windows, &calls, y, 60, &count, dims, &rank), HX_OK);
+    CHECK(calls == 4 && count == 60 && rank == 4 && dims[1] == 2, "4 windows (2 x 2) cover 5 x 6, output 1 x 2 x 5 x 6");
+    calls = 0;
+    EXPECT_STATUS(hx_inference_plan_run_windows(ctx, plan, x, shape, 4, patch, 0.5, cancel_after_two, &calls, y, 60, &count, dims, &rank),
+                  HX_ERR_CANCELLED);
+    EXPECT_STATUS(hx_inference_plan_run_windows(ctx, plan, x, shape, 4, too_big, 0.5, NULL, NULL, y, 60, &count, dims, &rank),
+                  HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_inference_plan_run_windows(ctx, plan, x, shape, 4, patch, 1.0, NULL, NULL, y, 60, &count, dims, &rank),
+                  HX_ERR_INVALID_ARGUMENT);
+    hx_inference_plan_destroy(plan);
+    hx_model_destroy(model);
+}
