@@ -55,11 +55,10 @@ public struct SlidingWindowInference {
         let weights = importance()
         let volumeStrides = strides(of: size), patchVoxels = patch.reduce(1, *), voxels = size.reduce(1, *)
         var sum: [Float] = [], weightSum = [Float](repeating: 0, count: voxels), outChannels = 0
-        var patchValues = [Float](repeating: 0, count: channels * patchVoxels)
+        var patchValues = [Float](repeating: 0, count: channels * patchVoxels), offsets = [Int](repeating: 0, count: patchVoxels)
         let origins = windows.reduce([[Int]]([[]])) { partial, axis in partial.flatMap { prefix in axis.map { prefix + [$0] } } }
         for (done, origin) in origins.enumerated() {
             // Voxel offset in the volume of every patch voxel.
-            var offsets = [Int](repeating: 0, count: patchVoxels)
             forEachIndex(patch) { index, flat in offsets[flat] = zip(index, origin).enumerated().reduce(0) { $0 + ($1.element.0 + $1.element.1) * volumeStrides[$1.offset] } }
             for c in 0..<channels { for p in 0..<patchVoxels { patchValues[c * patchVoxels + p] = input.floats[c * voxels + offsets[p]] } }
             let y = try plan.run([model.inputs[0].name: try Tensor(shape: [1, channels] + patch, floats: patchValues)])[model.outputs[0].name]!

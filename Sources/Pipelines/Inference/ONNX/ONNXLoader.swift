@@ -71,18 +71,15 @@ extension ONNXModel {
     static func attribute(_ a: Onnx_AttributeProto, baseDirectory: String?) throws -> ONNXAttribute {
         switch a.type {
         case .float: return .float(a.f)
-        case .int: return .int(try int(a.i, "attribute \(a.name)"))
+        case .int: return .int(Int(a.i))
         case .string: return .string(String(decoding: a.s, as: UTF8.self))
         case .tensor: return .tensor(try tensor(a.t, baseDirectory: baseDirectory))
         case .floats: return .floats(a.floats)
-        case .ints: return .ints(try a.ints.map { try int($0, "attribute \(a.name)") })
+        case .ints: return .ints(a.ints.map { Int($0) })
         case .strings: return .strings(a.strings.map { String(decoding: $0, as: UTF8.self) })
         default: throw InferenceError("attribute \(a.name) has unsupported type \(a.type)")
         }
     }
-
-    /// An Int64 from the file as Int (always fits on 64-bit platforms; kept as a named check point).
-    static func int(_ value: Int64, _ what: String) throws -> Int { Int(value) }
 
     /// Largest tensor accepted from a file (elements), so a hostile header cannot ask for terabytes.
     static let maxElements = 1 << 32
