@@ -55,6 +55,17 @@ static inline HXK_TARGET __attribute__((always_inline)) void tile(const float *i
 #define HXK_TILE_CASE(n) case n: tile(in, in_block_stride, pixel_step, taps, ntaps, in_blocks, weights, bias, out, \
                                       out_block_stride, out_pixel_step, n, activation, alpha, accumulate); break;
 
+HXK_TARGET void hxk_conv_tile_avx512_raw(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
+                                         int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
+                                         size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate) {
+    switch (pixels) {
+        HXK_TILE_CASE(14) HXK_TILE_CASE(13) HXK_TILE_CASE(12) HXK_TILE_CASE(11) HXK_TILE_CASE(10) HXK_TILE_CASE(9)
+        HXK_TILE_CASE(8) HXK_TILE_CASE(7) HXK_TILE_CASE(6) HXK_TILE_CASE(5) HXK_TILE_CASE(4) HXK_TILE_CASE(3)
+        HXK_TILE_CASE(2) HXK_TILE_CASE(1)
+        default: break;
+    }
+}
+
 HXK_TARGET void hxk_conv_tile_avx512(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                                      int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
                                      size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate) {
@@ -62,11 +73,7 @@ HXK_TARGET void hxk_conv_tile_avx512(const float *in, size_t in_block_stride, si
      * call only (values below 1e-38 in CNN activations carry no information) and restore the caller's MXCSR. */
     unsigned int mxcsr = _mm_getcsr();
     _mm_setcsr(mxcsr | 0x8040); /* FTZ | DAZ */
-    switch (pixels) {
-        HXK_TILE_CASE(14) HXK_TILE_CASE(13) HXK_TILE_CASE(12) HXK_TILE_CASE(11) HXK_TILE_CASE(10) HXK_TILE_CASE(9)
-        HXK_TILE_CASE(8) HXK_TILE_CASE(7) HXK_TILE_CASE(6) HXK_TILE_CASE(5) HXK_TILE_CASE(4) HXK_TILE_CASE(3)
-        HXK_TILE_CASE(2) HXK_TILE_CASE(1)
-        default: break;
-    }
+    hxk_conv_tile_avx512_raw(in, in_block_stride, pixel_step, taps, ntaps, in_blocks, weights, bias, out, out_block_stride,
+                             out_pixel_step, pixels, activation, alpha, accumulate);
     _mm_setcsr(mxcsr);
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "hxk_conv.h"
+#include "hxk_winograd.h"
 
 #ifdef __cplusplus
 extern "C" {

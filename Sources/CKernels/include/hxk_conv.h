@@ -27,6 +27,12 @@ void hxk_conv_tile_avx512(const float *in, size_t in_block_stride, size_t pixel_
                           int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
                           size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate);
 
+/** hxk_conv_tile_avx512 without its MXCSR save / flush-to-zero / restore: for kernels of this module that
+ *  call it many times inside one such bracket of their own. */
+void hxk_conv_tile_avx512_raw(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
+                              int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
+                              size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate);
+
 /** The same contract for AVX2+FMA CPUs (sub-tiles of 6 pixels x 16 channels inside). */
 void hxk_conv_tile_avx2(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                         int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,

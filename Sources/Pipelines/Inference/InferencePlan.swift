@@ -11,6 +11,7 @@ public final class InferencePlan {
     /// One step of the compiled program.
     enum Step {
         case convolution(DirectConvolution, input: String, output: String, padEnd: [Int])
+        case winograd(WinogradConvolution, input: String, output: String, padEnd: [Int])
         /// A single-input-channel convolution as tap expansion + 1x1 convolution (`original` gives the geometry).
         case expandedConvolution(original: DirectConvolution, TapExpansion, DirectConvolution, input: String, output: String, padEnd: [Int])
         case transposed(TransposedConvolution, input: String, output: String)
@@ -22,7 +23,18 @@ public final class InferencePlan {
         case reference(ONNXNode)
     }
 
+    /// How convolutions compute.
+    public enum Precision: String, Sendable, CaseIterable {
+        /// float32 direct convolutions: the exact path (errors of float32 accumulation only).
+        case fp32
+        /// float32 with 3x3 stride-1 2D convolutions as Winograd F(4x4, 3x3) on AVX-512: faster, with a
+        /// rounding error of about 1e-6 relative per layer (others stay direct).
+        case winograd
+    }
+
     public let model: ONNXModel
+    /// The precision the plan was compiled for.
+    public let precision: Precision
     let steps: [Step]
     let pool: WorkerPool
     /// Halo each blocked value needs (the largest padding of the fast convolutions reading it).
@@ -40,8 +52,8 @@ public final class InferencePlan {
     /// HEPATIX_TIER=scalar) every node takes the reference path. `forceAVX2` runs the AVX2+FMA kernels on
     /// an AVX-512 CPU (to test that tier).
     /// - Throws: `InferenceError` when a node is malformed.
-    public init(_ model: ONNXModel, threads: Int = 0, forceAVX2: Bool = false) throws {
-        self.model = model
+    public init(_ model: ONNXModel, threads: Int = 0, forceAVX2: Bool = false, precision: Precision = .fp32) throws {
+        (self.model, self.precision) = (model, precision)
         pool = WorkerPool(threads: threads)
         var consumers: [String: [Int]] = [:]
         for (index, node) in model.nodes.enumerated() { for input in node.inputs where !input.isEmpty { consumers[input, default: []].append(index) } }
@@ -80,7 +92,11 @@ public final class InferencePlan {
                 continue
             }
             halos[node.inputs[0]] = max(halos[node.inputs[0], default: 0], (convolution.padBegin + padEnd).max() ?? 0)
-            steps.append(.convolution(convolution, input: node.inputs[0], output: output, padEnd: padEnd))
+            if precision == .winograd, !forceAVX2, let winograd = WinogradConvolution(convolution, workers: pool.threads) {
+                steps.append(.winograd(winograd, input: node.inputs[0], output: output, padEnd: padEnd))
+            } else {
+                steps.append(.convolution(convolution, input: node.inputs[0], output: output, padEnd: padEnd))
+            }
         }
         self.steps = forceAVX2 ? steps.map { step in
             switch step {
@@ -102,6 +118,7 @@ public final class InferencePlan {
     static func describe(_ step: Step) -> String {
         switch step {
         case .convolution(let c, let input, _, _): return "conv \(c.inChannels)->\(c.outChannels) k\(c.kernel) s\(c.strides) from \(input)"
+        case .winograd(let w, let input, _, _): return "winograd conv \(w.direct.inChannels)->\(w.direct.outChannels) from \(input)"
         case .expandedConvolution(let c, _, _, let input, _, _): return "tap-expanded conv 1->\(c.outChannels) k\(c.kernel) from \(input)"
         case .transposed(let c, let input, _): return "convT \(c.inChannels)->\(c.outChannels) from \(input)"
         case .maxPool(_, let input, _): return "maxpool from \(input)"
@@ -115,7 +132,7 @@ public final class InferencePlan {
     /// The values a step reads.
     static func inputs(of step: Step) -> [String] {
         switch step {
-        case .convolution(_, let input, _, _), .transposed(_, let input, _), .maxPool(_, let input, _): return [input]
+        case .convolution(_, let input, _, _), .winograd(_, let input, _, _), .transposed(_, let input, _), .maxPool(_, let input, _): return [input]
         case .expandedConvolution(_, _, _, let input, _, _): return [input]
         case .instanceNorm(_, _, _, _, _, let input, _), .softmax(let input, _): return [input]
         case .concat(let inputs, _): return inputs
@@ -285,10 +302,11 @@ public final class InferencePlan {
                 values.withUnsafeMutableBufferPointer { BlockedOperations.softmaxChannels(source, into: $0, pool: pool) }
                 plain[outputName] = try Tensor(shape: [1, source.channels] + size, floats: values)
             case .convolution(let conv, let inputName, let outputName, let padEnd):
-                let source = try blockedInput(inputName, blocked: &blocked, plain: plain, channels: conv.inChannels, rank: conv.kernel.count)
-                let out = conv.outputSize(spatial(source), padEnd: padEnd)
-                guard out.allSatisfy({ $0 > 0 }) else { throw InferenceError("Conv into '\(outputName)': empty output \(out)") }
-                let target = buffer(outputName, channels: conv.outChannels, size: out)
+                let (source, target) = try convolutionBuffers(conv, inputName, outputName, padEnd: padEnd, blocked: &blocked, plain: plain)
+                conv.run(source, target, pool: pool)
+                blocked[outputName] = target
+            case .winograd(let conv, let inputName, let outputName, let padEnd):
+                let (source, target) = try convolutionBuffers(conv.direct, inputName, outputName, padEnd: padEnd, blocked: &blocked, plain: plain)
                 conv.run(source, target, pool: pool)
                 blocked[outputName] = target
             }
@@ -297,6 +315,15 @@ public final class InferencePlan {
             guard let value = try planar(output.name) else { throw InferenceError("output '\(output.name)' was not computed") }
             return (output.name, value)
         })
+    }
+
+    /// The input of a convolution step and a buffer for its output.
+    private func convolutionBuffers(_ conv: DirectConvolution, _ inputName: String, _ outputName: String, padEnd: [Int],
+                                    blocked: inout [String: BlockedActivation], plain: [String: Tensor]) throws -> (BlockedActivation, BlockedActivation) {
+        let source = try blockedInput(inputName, blocked: &blocked, plain: plain, channels: conv.inChannels, rank: conv.kernel.count)
+        let out = conv.outputSize(spatial(source), padEnd: padEnd)
+        guard out.allSatisfy({ $0 > 0 }) else { throw InferenceError("Conv into '\(outputName)': empty output \(out)") }
+        return (source, buffer(outputName, channels: conv.outChannels, size: out))
     }
 
     /// The blocked form of `name`, converting a planar tensor (batch 1, 4-D or 5-D) on the way. `channels`

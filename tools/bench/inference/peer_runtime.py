@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Times one ONNX model in a peer runtime (ONNX Runtime or OpenVINO, FP32) on the fixed input, prints JSON.
+"""Times one ONNX model in a peer runtime (ONNX Runtime FP32, or OpenVINO FP32 or bf16) on the fixed input, prints JSON.
 
-usage: peer_runtime.py ort|openvino MODEL.onnx INPUT.npy THREADS REPEATS OUT.bin
+usage: peer_runtime.py ort|openvino MODEL.onnx INPUT.npy THREADS REPEATS OUT.bin [f32|bf16]
 The first run is a warm-up; the output of the last run is written as float32 for the accuracy comparison.
 """
 import json
@@ -13,6 +13,7 @@ import numpy as np
 
 def main():
     engine, model, inp, threads, repeats, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+    precision = sys.argv[7] if len(sys.argv) > 7 else "f32"
     x = np.load(inp)
     if engine == "ort":
         import onnxruntime as ort
@@ -26,7 +27,7 @@ def main():
     else:
         import openvino as ov
         core = ov.Core()
-        compiled = core.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": "f32",
+        compiled = core.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": precision,
                                                       "PERFORMANCE_HINT": "LATENCY"})
         request = compiled.create_infer_request()
         run = lambda: request.infer({0: x})[compiled.output(0)]
@@ -38,7 +39,7 @@ def main():
         y = run()
         times.append(time.perf_counter() - t)
     np.asarray(y, np.float32).tofile(out)
-    print(json.dumps(dict(engine=engine, version=version, threads=threads, median_s=sorted(times)[len(times) // 2], times_s=times)))
+    print(json.dumps(dict(engine=engine, version=version, precision=precision, threads=threads, median_s=sorted(times)[len(times) // 2], times_s=times)))
 
 
 if __name__ == "__main__":
