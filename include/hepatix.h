@@ -538,8 +538,12 @@ void hx_model_destroy(hx_model *model);
 
 /** Arithmetic precision of an inference plan. */
 typedef enum hx_precision {
-    HX_PRECISION_FP32 = 1,  /**< float32 throughout (the exact path) */
-    HX_PRECISION_BF16 = 2   /**< bfloat16 products with float32 accumulation (not available yet: HX_ERR_UNSUPPORTED) */
+    HX_PRECISION_FP32 = 1,          /**< float32 throughout (the exact path) */
+    HX_PRECISION_BF16 = 2,          /**< bfloat16 inputs and weights of the convolutions after the first, float32
+                                         accumulation and everything else float32 (AVX512_BF16 CPUs; else
+                                         HX_ERR_UNSUPPORTED). About 1e-2 relative error on the reference models. */
+    HX_PRECISION_FP32_WINOGRAD = 3  /**< float32 with 3x3 stride-1 2D convolutions as Winograd F(4x4, 3x3) on AVX-512
+                                         CPUs (the exact path elsewhere): faster, ~1e-5 relative error */
 } hx_precision;
 
 /** A model compiled for execution (weights packed, kernels chosen, buffers recycled). One caller at a time. */

@@ -81,13 +81,17 @@ public func hx_model_plan_create(_ ctx: OpaquePointer?, _ model: OpaquePointer?,
         let target = try required(out, "out")
         let m = object(try required(model, "model"), as: ModelBox.self).model
         guard threads >= 0, threads <= 1024 else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "threads must be 0...1024, got \(threads)") }
+        let chosen: InferencePlan.Precision
         switch precision {
-        case HX_PRECISION_FP32: break
-        case HX_PRECISION_BF16: throw BoundaryError(HX_ERR_UNSUPPORTED, "bf16 inference is not implemented yet")
+        case HX_PRECISION_FP32: chosen = .fp32
+        case HX_PRECISION_FP32_WINOGRAD: chosen = .winograd
+        case HX_PRECISION_BF16:
+            guard DirectConvolution.bfloat16Available else { throw BoundaryError(HX_ERR_UNSUPPORTED, "bf16 inference needs a CPU with AVX512_BF16") }
+            chosen = .bf16
         default: throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "unknown precision \(precision.rawValue)")
         }
         do {
-            target.pointee = makeHandle(InferencePlanBox(try InferencePlan(m, threads: Int(threads == 0 ? box.threads : threads))))
+            target.pointee = makeHandle(InferencePlanBox(try InferencePlan(m, threads: Int(threads == 0 ? box.threads : threads), precision: chosen)))
         } catch let e as InferenceError { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, e.description) }
     }
 }

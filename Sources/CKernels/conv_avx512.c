@@ -7,12 +7,15 @@
 
 #include <immintrin.h>
 
-#define HXK_TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma")))
+/* The bfloat16 stores (for a bf16 layer reading this output) need AVX512_BF16; callers pass out_bf16 only
+ * when the CPU has it. */
+#define HXK_TARGET_BF16 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx512bf16,fma")))
 
-static inline HXK_TARGET __attribute__((always_inline)) void tile(const float *in, size_t in_block_stride, size_t pixel_step,
+static inline HXK_TARGET_BF16 __attribute__((always_inline)) void tile(const float *in, size_t in_block_stride, size_t pixel_step,
                                                                   const int64_t *taps, int ntaps, int in_blocks, const float *weights,
                                                                   const float *bias, float *out, size_t out_block_stride,
-                                                                  size_t out_pixel_step, const int pixels, int activation, float alpha, int accumulate) {
+                                                                  size_t out_pixel_step, const int pixels, int activation, float alpha, int accumulate,
+                                                                  uint16_t *out_bf16) {
     __m512 a0[HXK_CONV_TILE], a1[HXK_CONV_TILE];
     __m512 b0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps(), b1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
     _Pragma("clang loop unroll(full)")
@@ -47,17 +50,24 @@ static inline HXK_TARGET __attribute__((always_inline)) void tile(const float *i
             y0 = _mm512_mask_mul_ps(y0, _mm512_cmp_ps_mask(y0, zero, _CMP_LT_OQ), y0, slope);
             y1 = _mm512_mask_mul_ps(y1, _mm512_cmp_ps_mask(y1, zero, _CMP_LT_OQ), y1, slope);
         }
-        _mm512_storeu_ps(out + out_pixel_step * p, y0);
-        _mm512_storeu_ps(out + out_block_stride + out_pixel_step * p, y1);
+        if (out) {
+            _mm512_storeu_ps(out + out_pixel_step * p, y0);
+            _mm512_storeu_ps(out + out_block_stride + out_pixel_step * p, y1);
+        }
+        if (out_bf16) {
+            _mm256_storeu_si256((__m256i *)(out_bf16 + out_pixel_step * p), (__m256i)_mm512_cvtneps_pbh(y0));
+            _mm256_storeu_si256((__m256i *)(out_bf16 + out_block_stride + out_pixel_step * p), (__m256i)_mm512_cvtneps_pbh(y1));
+        }
     }
 }
 
 #define HXK_TILE_CASE(n) case n: tile(in, in_block_stride, pixel_step, taps, ntaps, in_blocks, weights, bias, out, \
-                                      out_block_stride, out_pixel_step, n, activation, alpha, accumulate); break;
+                                      out_block_stride, out_pixel_step, n, activation, alpha, accumulate, out_bf16); break;
 
-HXK_TARGET void hxk_conv_tile_avx512_raw(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
+HXK_TARGET_BF16 void hxk_conv_tile_avx512_raw(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                                          int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
-                                         size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate) {
+                                         size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate,
+                                         uint16_t *out_bf16) {
     switch (pixels) {
         HXK_TILE_CASE(14) HXK_TILE_CASE(13) HXK_TILE_CASE(12) HXK_TILE_CASE(11) HXK_TILE_CASE(10) HXK_TILE_CASE(9)
         HXK_TILE_CASE(8) HXK_TILE_CASE(7) HXK_TILE_CASE(6) HXK_TILE_CASE(5) HXK_TILE_CASE(4) HXK_TILE_CASE(3)
@@ -66,14 +76,14 @@ HXK_TARGET void hxk_conv_tile_avx512_raw(const float *in, size_t in_block_stride
     }
 }
 
-HXK_TARGET void hxk_conv_tile_avx512(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
+HXK_TARGET_BF16 void hxk_conv_tile_avx512(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                                      int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
-                                     size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate) {
+                                     size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate, uint16_t *out_bf16) {
     /* Denormal operands send FMAs down a slow microcode path on some x86 cores; flush them to zero for this
      * call only (values below 1e-38 in CNN activations carry no information) and restore the caller's MXCSR. */
     unsigned int mxcsr = _mm_getcsr();
     _mm_setcsr(mxcsr | 0x8040); /* FTZ | DAZ */
     hxk_conv_tile_avx512_raw(in, in_block_stride, pixel_step, taps, ntaps, in_blocks, weights, bias, out, out_block_stride,
-                             out_pixel_step, pixels, activation, alpha, accumulate);
+                             out_pixel_step, pixels, activation, alpha, accumulate, out_bf16);
     _mm_setcsr(mxcsr);
 }

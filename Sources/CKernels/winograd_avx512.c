@@ -95,7 +95,7 @@ HXK_TARGET void hxk_winograd43_chunk_avx512(const hxk_winograd_chunk *c) {
         for (int pair = 0; pair < c->out_pairs; pair++) {
             hxk_conv_tile_avx512_raw(v + p * v_stride, tile_floats, 16, &origin, 1, c->in_blocks,
                                      c->weights + ((size_t)p * c->out_pairs + pair) * pair_weights, NULL,
-                                     m + p * m_stride + (size_t)(2 * pair) * tile_floats, tile_floats, 16, c->tiles, 0, 0, 0);
+                                     m + p * m_stride + (size_t)(2 * pair) * tile_floats, tile_floats, 16, c->tiles, 0, 0, 0, NULL);
         }
     }
     transform_output(c, m, m_stride);

@@ -2,7 +2,7 @@ import Foundation
 import Hepatix
 
 /// `hepatix infer --model M.onnx --input X.f32 --shape 1,1,512,512 --out Y.f32 [--engine fast|reference]
-/// [--precision fp32|winograd]
+/// [--precision fp32|winograd|bf16]
 /// [--patch D,H,W [--overlap 0.5]] [--threads N] [--repeat K]`: runs an ONNX model on a raw float32 input (one
 /// graph input, first graph output written; with --patch, in Gaussian-weighted sliding windows) and prints
 /// the timings as JSON.

@@ -93,6 +93,21 @@ import HepatixKernels
         print("plan vs reference: \(error)"); #expect(error < Self.tolerance, "relative error \(error)")
     }
 
+    /// Layers with 1-3 outputs (a network's last layer) take the few-outputs kernel on AVX-512: 2D and 3D,
+    /// 3x3 with stride and dilation, 1x1, with and without activation.
+    @Test(.enabled(if: convolutionKernelsAvailable)) func fewOutputLayersMatchTheReference() throws {
+        let error2D = try Self.compare([
+            Layer(inC: 20, outC: 2, kernel: [3, 3], stride: 2, dilation: 1, pad: 1, bn: true, act: "Relu"),
+            Layer(inC: 2, outC: 3, kernel: [3, 3], stride: 1, dilation: 2, pad: 2, bn: false, act: "LeakyRelu"),
+            Layer(inC: 3, outC: 1, kernel: [1, 1], stride: 1, dilation: 1, pad: 0, bn: false, act: nil),
+        ], input: [1, 20, 23, 19], seed: 3)
+        let error3D = try Self.compare([
+            Layer(inC: 40, outC: 1, kernel: [3, 3, 3], stride: 1, dilation: 1, pad: 1, bn: false, act: nil),
+        ], input: [1, 40, 5, 7, 9], seed: 4)
+        print("few outputs vs reference: \(error2D), \(error3D)")
+        #expect(max(error2D, error3D) < Self.tolerance, "relative errors \(error2D), \(error3D)")
+    }
+
     /// A two-level U-Net: conv+IN+LeakyReLU, max pool, conv+ReLU, transposed conv up, concat with the skip,
     /// conv, 1x1 conv to 3 classes, softmax (reference path) - in 2D or 3D.
     static func unet(rank: Int, seed: UInt64) throws -> ONNXModel {

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """`make bench`, inference part: dncnn2d, unet2d and unet3d (tools/onnx/build_reference_models.sh) in Hepatix
-(`hepatix infer`), ONNX Runtime and OpenVINO (FP32, when installed), 1 and 2 threads, in the same run on the
-same input; accuracy of every engine against the float64 reference. Prints a markdown table.
+(`hepatix infer`: fp32, Winograd on the 2D models, bf16 on AVX512_BF16 CPUs), ONNX Runtime (fp32) and OpenVINO
+(fp32 and bf16, when installed), 1 and 2 threads, in the same run on the same input; accuracy of every engine
+against the float64 reference, and for bf16 the argmax agreement with Hepatix's fp32 output. Prints a markdown
+table; the ratio column is the peer's time over Hepatix's: fp32 and Winograd against the faster fp32 peer,
+bf16 against OpenVINO bf16.
 
 usage: bench_inference.py --hepatix PATH --models DIR --python VENV_PYTHON [--repeats 5] [--only NAMES]
 """
@@ -26,6 +29,13 @@ def errors(out_path, ref_path, classes):
     return e
 
 
+def agreement(out_path, other_path, classes):
+    """Fraction of voxels whose argmax label agrees between two outputs."""
+    a = np.fromfile(out_path, np.float32).reshape(classes, -1).argmax(0)
+    b = np.fromfile(other_path, np.float32).reshape(classes, -1).argmax(0)
+    return float((a == b).mean())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hepatix", required=True)
@@ -38,35 +48,47 @@ def main():
     has_ov = subprocess.run([a.python, "-c", "import openvino"], capture_output=True).returncode == 0
     rows = []
     tmp = tempfile.mkdtemp(prefix="hepatix-infer-bench-")
+    bf16 = "avx512_bf16" in open("/proc/cpuinfo").read()
     for name in a.only.split(","):
         folder = os.path.join(a.models, name)
         model, ref = os.path.join(folder, "model.onnx"), os.path.join(folder, "ref_fp64.bin")
         classes = 1 if name == "dncnn2d" else 3
         for threads in (2, 1):
             results = {}
-            out = os.path.join(tmp, f"{name}-hepatix.bin")
-            p = subprocess.run([a.hepatix, "infer", "--model", model, "--input", os.path.join(folder, "input.bin"), "--shape",
-                                SHAPES[name], "--out", out, "--threads", str(threads), "--repeat", str(a.repeats + 1)],
-                               capture_output=True, text=True, check=True)
-            d = json.loads(p.stdout)
-            results["hepatix"] = (sorted(d["times_s"][1:])[a.repeats // 2], errors(out, ref, classes))
-            for engine in ["ort"] + (["openvino"] if has_ov else []):
-                out = os.path.join(tmp, f"{name}-{engine}.bin")
-                p = subprocess.run([a.python, peer, engine, model, os.path.join(folder, "input.npy"), str(threads), str(a.repeats), out],
-                                   capture_output=True, text=True)
+            precisions = ["fp32"] + (["winograd"] if name != "unet3d" else []) + (["bf16"] if bf16 else [])
+            for precision in precisions:
+                out = os.path.join(tmp, f"{name}-hepatix-{precision}.bin")
+                p = subprocess.run([a.hepatix, "infer", "--model", model, "--input", os.path.join(folder, "input.bin"), "--shape",
+                                    SHAPES[name], "--out", out, "--threads", str(threads), "--repeat", str(a.repeats + 1),
+                                    "--precision", precision], capture_output=True, text=True, check=True)
+                d = json.loads(p.stdout)
+                results[f"hepatix {precision}"] = (sorted(d["times_s"][1:])[a.repeats // 2], errors(out, ref, classes), out)
+            peers = [("ort", "f32")] + ([("openvino", "f32")] + ([("openvino", "bf16")] if bf16 else []) if has_ov else [])
+            for engine, precision in peers:
+                out = os.path.join(tmp, f"{name}-{engine}-{precision}.bin")
+                p = subprocess.run([a.python, peer, engine, model, os.path.join(folder, "input.npy"), str(threads), str(a.repeats), out,
+                                    precision], capture_output=True, text=True)
                 if p.returncode != 0:
                     print(f"{engine} failed on {name}: {p.stderr[-300:]}")
                     continue
                 d = json.loads(p.stdout.strip().splitlines()[-1])
-                results[f"{engine} {d['version']}"] = (d["median_s"], errors(out, ref, classes))
-            best_peer = min(v[0] for k, v in results.items() if k != "hepatix") if len(results) > 1 else None
-            for engine, (seconds, e) in results.items():
-                rows.append((name, threads, engine, seconds, GFLOP[name] / seconds, e, best_peer / results["hepatix"][0] if best_peer and engine == "hepatix" else None))
-    print("| model | threads | engine | median ms | GFLOP/s | rel L2 vs fp64 | max abs / max | argmax agree | Hepatix speed-up vs best peer |")
-    print("|---|---|---|---|---|---|---|---|---|")
+                results[f"{engine} {d['version'].split('-')[0]} {precision}"] = (d["median_s"], errors(out, ref, classes), out)
+            fp32_peers = [v[0] for k, v in results.items() if not k.startswith("hepatix") and k.endswith("f32")]
+            bf16_peer = [v[0] for k, v in results.items() if not k.startswith("hepatix") and k.endswith("bf16")]
+            for engine, (seconds, e, out) in results.items():
+                ratio = None
+                if engine.startswith("hepatix"):
+                    base = bf16_peer if engine.endswith("bf16") else fp32_peers
+                    ratio = min(base) / seconds if base else None
+                if classes > 1 and engine.endswith("bf16"):
+                    e["vs_fp32"] = agreement(out, results["hepatix fp32"][2], classes)
+                rows.append((name, threads, engine, seconds, GFLOP[name] / seconds, e, ratio))
+    print("| model | threads | engine | median ms | GFLOP/s | rel L2 vs fp64 | max abs / max | argmax agree (fp64) | argmax agree (Hepatix fp32) | peer time / Hepatix time |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, threads, engine, seconds, gflops, e, ratio in rows:
+        versus_fp32 = f"{e['vs_fp32'] * 100:.3f} %" if "vs_fp32" in e else ""
         print(f"| {name} | {threads} | {engine} | {seconds * 1000:.0f} | {gflops:.0f} | {e['rel_l2']:.2e} | {e['max_abs_rel']:.2e} | "
-              f"{e.get('argmax', float('nan')) * 100:.4f} % | {'' if ratio is None else f'{ratio:.2f}x'} |")
+              f"{e.get('argmax', float('nan')) * 100:.4f} % | {versus_fp32} | {'' if ratio is None else f'{ratio:.2f}x'} |")
 
 
 if __name__ == "__main__":

@@ -22,21 +22,53 @@ extern "C" {
  *  - `weights`: [input block][tap][16 input channels][32 output channels].
  *  - `bias`: 32 values (NULL: zero). `activation`: 0 none, 1 ReLU, 2 LeakyReLU with `alpha`.
  *  - `out_pixel_step`: floats between consecutive output pixels (16, or 32 for a stride-2 transposed conv).
- *  - `accumulate`: add to `out` instead of overwriting (for splitting long input-channel loops). */
+ *  - `accumulate`: add to `out` instead of overwriting (for splitting long input-channel loops).
+ *  - `out` may be NULL (no float32 stores); a non-NULL `out_bf16` (AVX512_BF16 CPUs only) also receives the
+ *    results in bfloat16 at the same element offsets, for a bf16 layer reading them. */
 void hxk_conv_tile_avx512(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                           int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
-                          size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate);
+                          size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate, uint16_t *out_bf16);
 
 /** hxk_conv_tile_avx512 without its MXCSR save / flush-to-zero / restore: for kernels of this module that
  *  call it many times inside one such bracket of their own. */
 void hxk_conv_tile_avx512_raw(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                               int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
-                              size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate);
+                              size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate, uint16_t *out_bf16);
 
-/** The same contract for AVX2+FMA CPUs (sub-tiles of 6 pixels x 16 channels inside). */
+/** The same contract for AVX2+FMA CPUs (sub-tiles of 6 pixels x 16 channels inside), without the bfloat16
+ *  output; `out` must not be NULL. */
 void hxk_conv_tile_avx2(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                         int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
                         size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate);
+
+/** The bfloat16 kernel (AVX512_BF16): the same contract with `in` and `weights` in bfloat16 (offsets, strides
+ *  and taps counted in elements, as for floats), weights packed [input block][tap][8 channel pairs][32 output
+ *  channels][2], float32 accumulation, no `accumulate`, and the output options of hxk_conv_tile_avx512.
+ *  Callers check hxk_cpu_has_avx512_bf16(). */
+void hxk_conv_tile_avx512_bf16(const uint16_t *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
+                               int in_blocks, const uint16_t *weights, const float *bias, float *out, size_t out_block_stride,
+                               size_t out_pixel_step, int pixels, int activation, float alpha, uint16_t *out_bf16);
+
+/** `count` floats to bfloat16, rounded to nearest even (vcvtneps2bf16). */
+void hxk_f32_to_bf16_avx512(const float *source, uint16_t *target, size_t count);
+
+/** y = activation(x * factor[c] + shift[c]) for `pixels` consecutive 16-channel pixels (activation 0 none,
+ *  1 ReLU, 2 LeakyReLU with alpha), stored to `out` and/or, on AVX512_BF16 CPUs, to `out_bf16` (either may be
+ *  NULL; `out` may equal `in`). AVX-512 only. */
+void hxk_affine_activate_avx512(const float *in, size_t pixels, const float *factor, const float *shift, int activation,
+                                float alpha, float *out, uint16_t *out_bf16);
+
+/** A convolution with 1 to 3 output channels (a network's last layer), where the 32-channel kernel would
+ *  waste 90-97% of its multiplications: each pixel's output is a dot product over input channels and taps,
+ *  computed 16 input channels per FMA and reduced across lanes at the end. `in`, strides and `taps` as in
+ *  hxk_conv_tile_avx512; `weights` [input block][tap][outs][16 input channels]; `bias` `outs` values; output
+ *  channel o of pixel p goes to out[p * out_pixel_step + o] (other lanes untouched); any pixel count. AVX-512. */
+void hxk_conv_few_outputs_avx512(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
+                                 int in_blocks, const float *weights, const float *bias, int outs, float *out,
+                                 size_t out_pixel_step, int pixels, int activation, float alpha);
+
+/** 1 when the CPU has AVX512_BF16 with AVX-512F/BW/VL/DQ. */
+int hxk_cpu_has_avx512_bf16(void);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,22 @@ public struct TransposedConvolution: Sendable {
         set { for i in taps.indices { taps[i].0.useAVX512 = newValue } }
     }
 
+    /// Whether the taps run on the bfloat16 kernel (reading the input's bfloat16 copy).
+    public var usesBFloat16: Bool { taps.first?.0.usesBFloat16 ?? false }
+
+    /// Whether `run` can write a bfloat16 copy of its output.
+    public var writesBFloat16: Bool { taps.allSatisfy { $0.0.writesBFloat16 } }
+
+    /// The same transposed convolution on the bfloat16 kernel, or nil without AVX512_BF16.
+    public func inBFloat16() -> TransposedConvolution? {
+        var c = self
+        for i in taps.indices {
+            guard let reduced = taps[i].0.inBFloat16() else { return nil }
+            c.taps[i].0 = reduced
+        }
+        return c
+    }
+
     /// From ONNX ConvTranspose weights [in][out][k...] (k = stride) and bias (nil: zeros).
     public init(weights: [Float], bias: [Float]?, inChannels: Int, outChannels: Int, stride: [Int]) {
         (self.inChannels, self.outChannels, self.stride) = (inChannels, outChannels, stride)
@@ -30,15 +46,17 @@ public struct TransposedConvolution: Sendable {
     public func outputSize(_ size: [Int]) -> [Int] { zip(size, stride).map { $0 * $1 } }
 
     /// Writes every output voxel of `output` from `input`. One parallel loop over (output pair, input row)
-    /// runs every tap for that row, so each input row is read from memory once, not once per tap.
-    public func run(_ input: BlockedActivation, _ output: BlockedActivation, pool: WorkerPool) {
+    /// runs every tap for that row, so each input row is read from memory once, not once per tap. `stores`
+    /// as for `DirectConvolution.run`.
+    public func run(_ input: BlockedActivation, _ output: BlockedActivation, pool: WorkerPool, stores: ActivationForms = .float32) {
         let grid = stride.count == 3 ? [input.depth, input.height, input.width] : [input.height, input.width]
         func nest(_ index: Int, _ runners: [@Sendable (Int, Int) -> Void], _ rows: Int, _ pairs: Int) {
             guard index < taps.count else {
                 pool.forEach(items: pairs * rows) { _, item in for run in runners { run(item / rows, item % rows) } }
                 return
             }
-            taps[index].0.withRowRunner(input, output, grid: grid, placement: (stride, taps[index].offset)) { rows, pairs, runRow in
+            taps[index].0.withRowRunner(input, output, grid: grid, placement: (stride, taps[index].offset),
+                                         stores: stores) { rows, pairs, runRow in
                 nest(index + 1, runners + [runRow], rows, pairs)
             }
         }
