@@ -62,9 +62,11 @@ bench: build
 asan: deps
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
-## fuzz: the libFuzzer harness over the DICOM reader (ASan + UBSan) for FUZZ_SECONDS (default 600)
+## fuzz: the libFuzzer harnesses over the DICOM reader (ASan + UBSan) and over the ONNX loader and inference
+## engines (ASan), FUZZ_SECONDS each (default 600)
 fuzz: test-c
 	scripts/fuzz-dicom.sh
+	scripts/fuzz-onnx.sh
 
 ## install: header, shared library with the Swift runtime it needs, pkg-config file, CLI
 install: build

@@ -40,6 +40,8 @@ let package = Package(
                                                  "-Xlinker", "--version-script=Sources/CAPI/hepatix.map"])]),
         .executableTarget(name: "hepatix", dependencies: ["Hepatix"], path: "Sources/hepatix",
                          linkerSettings: [.unsafeFlags(["-Xlinker", "-rpath=$ORIGIN"])]),
+        // libFuzzer harness over the ONNX loader and engines (scripts/fuzz-onnx.sh); a corpus replayer otherwise.
+        .executableTarget(name: "onnx-fuzzer", dependencies: ["Hepatix"], path: "Fuzz/ONNX"),
         .testTarget(name: "KernelsTests", dependencies: ["HepatixKernels", "HepatixKernelsAVX2", "CKernels"]),
         .testTarget(name: "HepatixTests", dependencies: ["Hepatix"]),
         .testTarget(name: "CAPITests", dependencies: ["HepatixCAPI", "CHepatix"]),

@@ -69,14 +69,13 @@ public struct DirectConvolution: Sendable {
     public func run(_ input: BlockedActivation, _ output: BlockedActivation, pool: WorkerPool,
                     grid: [Int]? = nil, placement: (scale: [Int], offset: [Int])? = nil, stores: ActivationForms = .float32) {
         withRowRunner(input, output, grid: grid, placement: placement, stores: stores) { rows, pairs, runRow in
-            // Runs of consecutive rows per item, every output pair of a row before the next row: a worker
-            // reuses its previous rows' input from its own cache (single rows handed out in turn would
-            // alternate between the workers, and pair-major order would read the input once per pair).
+            // Runs of consecutive rows per worker (guided sizes), every output pair of a row before the next
+            // row: a worker reuses its previous rows' input from its own cache (single rows handed out in turn
+            // would alternate between the workers, and pair-major order would read the input once per pair).
             // With too few rows for that, items are (pair, row).
             if rows >= 16 * pool.threads {
-                let run = max(1, rows / (8 * pool.threads)), runs = (rows + run - 1) / run
-                pool.forEach(items: runs) { _, item in
-                    for row in item * run..<min(rows, (item + 1) * run) { for pair in 0..<pairs { runRow(pair, row) } }
+                pool.forEachRange(count: rows) { _, range in
+                    for row in range { for pair in 0..<pairs { runRow(pair, row) } }
                 }
             } else {
                 pool.forEach(items: pairs * rows) { _, item in runRow(item / rows, item % rows) }

@@ -52,7 +52,10 @@ public struct TransposedConvolution: Sendable {
         let grid = stride.count == 3 ? [input.depth, input.height, input.width] : [input.height, input.width]
         func nest(_ index: Int, _ runners: [@Sendable (Int, Int) -> Void], _ rows: Int, _ pairs: Int) {
             guard index < taps.count else {
-                pool.forEach(items: pairs * rows) { _, item in for run in runners { run(item / rows, item % rows) } }
+                // Guided runs of rows, all pairs of a row together (as in DirectConvolution.run).
+                pool.forEachRange(count: rows) { _, range in
+                    for row in range { for pair in 0..<pairs { for run in runners { run(pair, row) } } }
+                }
                 return
             }
             taps[index].0.withRowRunner(input, output, grid: grid, placement: (stride, taps[index].offset),

@@ -70,10 +70,11 @@ public struct WinogradConvolution: Sendable {
             direct.bias.withUnsafeBufferPointer { bias in
                 let w = SendablePointer(weights.baseAddress!), b = SendablePointer(bias.baseAddress!)
                 let scratchBase = SendableMutablePointer(scratch.pointer)
-                pool.forEach(items: tileRows * chunksPerRow) { worker, item in
+                pool.forEachRange(count: tileRows * chunksPerRow) { worker, items in
+                  for item in items {
                     let (row, first) = (item / chunksPerRow, (item % chunksPerRow) * chunkTiles)
                     let tiles = min(chunkTiles, tilesAcross - first)
-                    guard tiles > 0 else { return }
+                    guard tiles > 0 else { continue }
                     let (iy, ix) = (4 * row - padTop, 4 * first - padLeft)
                     var chunk = hxk_winograd_chunk(
                         in: inBase.pointer + input.offset(z: 0, y: iy, x: ix), in_row_stride: input.paddedWidth * 16,
@@ -85,6 +86,7 @@ public struct WinogradConvolution: Sendable {
                         rows_valid: Int32(min(4, output.height - 4 * row)), cols_valid: Int32(min(4 * tiles, output.width - 4 * first)),
                         tiles: Int32(tiles), scratch: scratchBase.pointer + worker * perWorker)
                     hxk_winograd43_chunk_avx512(&chunk)
+                  }
                 }
             }
         }

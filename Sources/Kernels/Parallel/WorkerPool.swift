@@ -35,6 +35,32 @@ public struct WorkerPool: Sendable {
         }
     }
 
+    /// Calls `body(worker, range)` on consecutive ranges that together cover `0..<count` once, with guided
+    /// sizes: each claim takes half the remaining work's share of one worker (at least `minimum`), so workers
+    /// keep long runs of neighbouring items (cache reuse) and still finish together (small ranges at the end).
+    public func forEachRange(count: Int, minimum: Int = 1, _ body: @Sendable (_ worker: Int, _ range: Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let workers = min(threads, count)
+        if workers == 1 {
+            body(0, 0..<count)
+            return
+        }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var start = next.load(ordering: .relaxed)
+            while start < count {
+                let size = max(minimum, (count - start) / (2 * workers))
+                let (exchanged, current) = next.compareExchange(expected: start, desired: min(count, start + size), ordering: .relaxed)
+                if exchanged {
+                    body(worker, start..<min(count, start + size))
+                    start = next.load(ordering: .relaxed)
+                } else {
+                    start = current
+                }
+            }
+        }
+    }
+
     /// Like `forEach(items:_:)`, with progress and cancellation but no barriers: whenever the calling
     /// thread finishes an item it calls `progress(itemsDone)` (on the calling thread, as C hosts
     /// expect); returning false stops every worker before its next item.
