@@ -78,3 +78,23 @@ HXK_TARGET void hxk_conv_few_outputs_avx512(const float *in, size_t in_block_str
     }
     _mm_setcsr(mxcsr);
 }
+
+HXK_TARGET void hxk_max_pool_row_avx512(const float *in, size_t in_pixel_step, size_t in_row_stride, size_t in_plane_stride,
+                                        int wd, int wh, int ww, float *out, int pixels) {
+    for (int x = 0; x < pixels; x++) {
+        const float *origin = in + (size_t)x * ww * in_pixel_step;
+        __m512 m = _mm512_set1_ps(-__builtin_inff());
+        for (int dz = 0; dz < wd; dz++)
+            for (int dy = 0; dy < wh; dy++)
+                for (int dx = 0; dx < ww; dx++)
+                    m = _mm512_max_ps(m, _mm512_loadu_ps(origin + dz * in_plane_stride + dy * in_row_stride + dx * in_pixel_step));
+        _mm512_storeu_ps(out + 16 * x, m);
+    }
+}
+
+HXK_TARGET void hxk_copy_streaming_avx512(const float *source, float *target, size_t count) {
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) _mm512_stream_ps(target + i, _mm512_loadu_ps(source + i));
+    for (; i < count; i++) target[i] = source[i];
+    _mm_sfence();
+}

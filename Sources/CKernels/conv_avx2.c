@@ -10,13 +10,13 @@
 static inline HXK_TARGET __attribute__((always_inline)) void tile(const float *in, size_t in_block_stride, size_t pixel_step,
                                                                   const int64_t *taps, int ntaps, int in_blocks, const float *weights,
                                                                   const float *bias, float *out, size_t out_pixel_step, const int pixels,
-                                                                  int activation, float alpha, int accumulate) {
+                                                                  int activation, float alpha, int mode) {
     __m256 lo[6], hi[6];
     __m256 b0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps(), b1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
     _Pragma("clang loop unroll(full)")
     for (int p = 0; p < pixels; p++) {
-        lo[p] = accumulate ? _mm256_loadu_ps(out + out_pixel_step * p) : b0;
-        hi[p] = accumulate ? _mm256_loadu_ps(out + out_pixel_step * p + 8) : b1;
+        lo[p] = (mode & HXK_CONV_ACCUMULATE) ? _mm256_loadu_ps(out + out_pixel_step * p) : b0;
+        hi[p] = (mode & HXK_CONV_ACCUMULATE) ? _mm256_loadu_ps(out + out_pixel_step * p + 8) : b1;
     }
     const float *w = weights;
     for (int cb = 0; cb < in_blocks; cb++) {
@@ -51,11 +51,11 @@ static inline HXK_TARGET __attribute__((always_inline)) void tile(const float *i
 }
 
 #define HXK_AVX2_CASE(n) case n: tile(in + x * pixel_step, in_block_stride, pixel_step, taps, ntaps, in_blocks, w, b, \
-                                      o + x * out_pixel_step, out_pixel_step, n, activation, alpha, accumulate); break;
+                                      o + x * out_pixel_step, out_pixel_step, n, activation, alpha, mode); break;
 
 HXK_TARGET void hxk_conv_tile_avx2(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                                    int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
-                                   size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate) {
+                                   size_t out_pixel_step, int pixels, int activation, float alpha, int mode) {
     unsigned int mxcsr = _mm_getcsr();
     _mm_setcsr(mxcsr | 0x8040); /* FTZ | DAZ for this call, as in the AVX-512 tier */
     for (int half = 0; half < 2; half++) {

@@ -14,14 +14,14 @@
 static inline HXK_TARGET_BF16 __attribute__((always_inline)) void tile(const float *in, size_t in_block_stride, size_t pixel_step,
                                                                   const int64_t *taps, int ntaps, int in_blocks, const float *weights,
                                                                   const float *bias, float *out, size_t out_block_stride,
-                                                                  size_t out_pixel_step, const int pixels, int activation, float alpha, int accumulate,
+                                                                  size_t out_pixel_step, const int pixels, int activation, float alpha, int mode,
                                                                   uint16_t *out_bf16) {
     __m512 a0[HXK_CONV_TILE], a1[HXK_CONV_TILE];
     __m512 b0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps(), b1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
     _Pragma("clang loop unroll(full)")
     for (int p = 0; p < pixels; p++) {
-        a0[p] = accumulate ? _mm512_loadu_ps(out + out_pixel_step * p) : b0;
-        a1[p] = accumulate ? _mm512_loadu_ps(out + out_block_stride + out_pixel_step * p) : b1;
+        a0[p] = (mode & HXK_CONV_ACCUMULATE) ? _mm512_loadu_ps(out + out_pixel_step * p) : b0;
+        a1[p] = (mode & HXK_CONV_ACCUMULATE) ? _mm512_loadu_ps(out + out_block_stride + out_pixel_step * p) : b1;
     }
     const float *w = weights;
     for (int cb = 0; cb < in_blocks; cb++) {
@@ -50,7 +50,10 @@ static inline HXK_TARGET_BF16 __attribute__((always_inline)) void tile(const flo
             y0 = _mm512_mask_mul_ps(y0, _mm512_cmp_ps_mask(y0, zero, _CMP_LT_OQ), y0, slope);
             y1 = _mm512_mask_mul_ps(y1, _mm512_cmp_ps_mask(y1, zero, _CMP_LT_OQ), y1, slope);
         }
-        if (out) {
+        if (out && (mode & HXK_CONV_STREAM)) {
+            _mm512_stream_ps(out + out_pixel_step * p, y0);
+            _mm512_stream_ps(out + out_block_stride + out_pixel_step * p, y1);
+        } else if (out) {
             _mm512_storeu_ps(out + out_pixel_step * p, y0);
             _mm512_storeu_ps(out + out_block_stride + out_pixel_step * p, y1);
         }
@@ -62,11 +65,11 @@ static inline HXK_TARGET_BF16 __attribute__((always_inline)) void tile(const flo
 }
 
 #define HXK_TILE_CASE(n) case n: tile(in, in_block_stride, pixel_step, taps, ntaps, in_blocks, weights, bias, out, \
-                                      out_block_stride, out_pixel_step, n, activation, alpha, accumulate, out_bf16); break;
+                                      out_block_stride, out_pixel_step, n, activation, alpha, mode, out_bf16); break;
 
 HXK_TARGET_BF16 void hxk_conv_tile_avx512_raw(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                                          int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
-                                         size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate,
+                                         size_t out_pixel_step, int pixels, int activation, float alpha, int mode,
                                          uint16_t *out_bf16) {
     switch (pixels) {
         HXK_TILE_CASE(14) HXK_TILE_CASE(13) HXK_TILE_CASE(12) HXK_TILE_CASE(11) HXK_TILE_CASE(10) HXK_TILE_CASE(9)
@@ -78,12 +81,13 @@ HXK_TARGET_BF16 void hxk_conv_tile_avx512_raw(const float *in, size_t in_block_s
 
 HXK_TARGET_BF16 void hxk_conv_tile_avx512(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                                      int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
-                                     size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate, uint16_t *out_bf16) {
+                                     size_t out_pixel_step, int pixels, int activation, float alpha, int mode, uint16_t *out_bf16) {
     /* Denormal operands send FMAs down a slow microcode path on some x86 cores; flush them to zero for this
      * call only (values below 1e-38 in CNN activations carry no information) and restore the caller's MXCSR. */
     unsigned int mxcsr = _mm_getcsr();
     _mm_setcsr(mxcsr | 0x8040); /* FTZ | DAZ */
     hxk_conv_tile_avx512_raw(in, in_block_stride, pixel_step, taps, ntaps, in_blocks, weights, bias, out, out_block_stride,
-                             out_pixel_step, pixels, activation, alpha, accumulate, out_bf16);
+                             out_pixel_step, pixels, activation, alpha, mode, out_bf16);
+    if (mode & HXK_CONV_STREAM) _mm_sfence(); /* the non-temporal stores are visible before the caller publishes them */
     _mm_setcsr(mxcsr);
 }

@@ -11,6 +11,10 @@
 extern "C" {
 #endif
 
+/** `mode` bits of the float32 kernels. */
+#define HXK_CONV_ACCUMULATE 1
+#define HXK_CONV_STREAM 2
+
 /** Pixels one microkernel call computes (times 32 output channels), kept in 28 zmm accumulators. */
 #define HXK_CONV_TILE 14
 
@@ -22,28 +26,30 @@ extern "C" {
  *  - `weights`: [input block][tap][16 input channels][32 output channels].
  *  - `bias`: 32 values (NULL: zero). `activation`: 0 none, 1 ReLU, 2 LeakyReLU with `alpha`.
  *  - `out_pixel_step`: floats between consecutive output pixels (16, or 32 for a stride-2 transposed conv).
- *  - `accumulate`: add to `out` instead of overwriting (for splitting long input-channel loops).
+ *  - `mode`: HXK_CONV_ACCUMULATE adds to `out` instead of overwriting (for splitting long input-channel
+ *    loops); HXK_CONV_STREAM writes `out` with non-temporal stores (64-byte aligned pixels; for outputs whose
+ *    cache lines would be fetched only to be overwritten, like a transposed convolution's spread-out sub-grids).
  *  - `out` may be NULL (no float32 stores); a non-NULL `out_bf16` (AVX512_BF16 CPUs only) also receives the
  *    results in bfloat16 at the same element offsets, for a bf16 layer reading them. */
 void hxk_conv_tile_avx512(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                           int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
-                          size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate, uint16_t *out_bf16);
+                          size_t out_pixel_step, int pixels, int activation, float alpha, int mode, uint16_t *out_bf16);
 
 /** hxk_conv_tile_avx512 without its MXCSR save / flush-to-zero / restore: for kernels of this module that
  *  call it many times inside one such bracket of their own. */
 void hxk_conv_tile_avx512_raw(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                               int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
-                              size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate, uint16_t *out_bf16);
+                              size_t out_pixel_step, int pixels, int activation, float alpha, int mode, uint16_t *out_bf16);
 
 /** The same contract for AVX2+FMA CPUs (sub-tiles of 6 pixels x 16 channels inside), without the bfloat16
- *  output; `out` must not be NULL. */
+ *  output (`out` must not be NULL); HXK_CONV_STREAM is ignored (ordinary stores). */
 void hxk_conv_tile_avx2(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                         int in_blocks, const float *weights, const float *bias, float *out, size_t out_block_stride,
-                        size_t out_pixel_step, int pixels, int activation, float alpha, int accumulate);
+                        size_t out_pixel_step, int pixels, int activation, float alpha, int mode);
 
 /** The bfloat16 kernel (AVX512_BF16): the same contract with `in` and `weights` in bfloat16 (offsets, strides
  *  and taps counted in elements, as for floats), weights packed [input block][tap][8 channel pairs][32 output
- *  channels][2], float32 accumulation, no `accumulate`, and the output options of hxk_conv_tile_avx512.
+ *  channels][2], float32 accumulation, no `mode`, and the output options of hxk_conv_tile_avx512.
  *  Callers check hxk_cpu_has_avx512_bf16(). */
 void hxk_conv_tile_avx512_bf16(const uint16_t *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                                int in_blocks, const uint16_t *weights, const float *bias, float *out, size_t out_block_stride,
@@ -66,6 +72,16 @@ void hxk_affine_activate_avx512(const float *in, size_t pixels, const float *fac
 void hxk_conv_few_outputs_avx512(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                                  int in_blocks, const float *weights, const float *bias, int outs, float *out,
                                  size_t out_pixel_step, int pixels, int activation, float alpha);
+
+/** One output row of max pooling with a wd x wh x ww window equal to its stride: output pixel x (16 channels at
+ *  out + 16 x) is the maximum over the window whose first input pixel is in + x * ww * in_pixel_step; the
+ *  strides are in floats. AVX-512. */
+void hxk_max_pool_row_avx512(const float *in, size_t in_pixel_step, size_t in_row_stride, size_t in_plane_stride,
+                             int wd, int wh, int ww, float *out, int pixels);
+
+/** Copies `count` floats with non-temporal stores (`target` 64-byte aligned): for large activations that
+ *  would only evict useful cache lines on their way to memory. AVX-512. */
+void hxk_copy_streaming_avx512(const float *source, float *target, size_t count);
 
 /** 1 when the CPU has AVX512_BF16 with AVX-512F/BW/VL/DQ. */
 int hxk_cpu_has_avx512_bf16(void);

@@ -9,13 +9,18 @@ public enum BlockedOperations {
     public static func maxPool(_ input: BlockedActivation, _ output: BlockedActivation, window: [Int], pool: WorkerPool) {
         precondition(input.hasFloat32, "max pooling reads float32")
         let (wd, wh, ww) = window.count == 3 ? (window[0], window[1], window[2]) : (1, window[0], window[1])
-        let rows = output.blocks * output.depth * output.height
+        let rows = output.blocks * output.depth * output.height, avx512 = convolutionTier == "avx512"
         let src = SendablePointer(UnsafePointer(input.storage)), dst = SendableMutablePointer(output.storage)
         pool.forEach(items: rows) { _, item in
             let block = item / (output.depth * output.height), row = item % (output.depth * output.height)
             let (z, y) = (row / output.height, row % output.height)
             let out = dst.pointer + block * output.blockStride + output.offset(z: z, y: y, x: 0)
             let inBlock = src.pointer + block * input.blockStride
+            if avx512 {
+                hxk_max_pool_row_avx512(inBlock + input.offset(z: z * wd, y: y * wh, x: 0), 16, input.paddedWidth * 16,
+                                        input.paddedHeight * input.paddedWidth * 16, Int32(wd), Int32(wh), Int32(ww), out, Int32(output.width))
+                return
+            }
             for x in 0..<output.width {
                 let m = out + 16 * x
                 m.update(repeating: -.infinity, count: 16)
@@ -36,6 +41,8 @@ public enum BlockedOperations {
                      "the concatenation's inputs lack the form it reads")
         var firstChannel = 0
         let dst = SendableMutablePointer(output.storage), storeFloat = stores.contains(.float32)
+        // Outputs larger than the last-level cache go straight to memory (non-temporal stores).
+        let streaming = convolutionTier == "avx512" && output.blocks * output.blockStride * 4 > 32 << 20
         let dstBF16 = stores.contains(.bfloat16) ? SendableMutablePointer(output.makeBFloat16Copy()) : nil
         for input in inputs {
             let start = firstChannel, src = SendablePointer(UnsafePointer(input.storage))
@@ -53,7 +60,9 @@ public enum BlockedOperations {
                         (dstBF16.pointer + to).update(from: srcBF16.pointer + fromOffset, count: 16 * input.width)
                         return
                     }
-                    if storeFloat { (dst.pointer + to).update(from: from, count: 16 * input.width) }
+                    if storeFloat {
+                        if streaming { hxk_copy_streaming_avx512(from, dst.pointer + to, 16 * input.width) } else { (dst.pointer + to).update(from: from, count: 16 * input.width) }
+                    }
                     if let dstBF16 { hxk_f32_to_bf16_avx512(from, dstBF16.pointer + to, 16 * input.width) }
                     return
                 }

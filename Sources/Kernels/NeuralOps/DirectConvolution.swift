@@ -119,6 +119,9 @@ public struct DirectConvolution: Sendable {
         let bf16In = usesBFloat16 ? input.bfloat16.map { SendablePointer(UnsafePointer($0)) } : nil
         let bf16Out = stores.contains(.bfloat16) ? SendableMutablePointer(output.makeBFloat16Copy()) : nil
         let storeFloat = stores.contains(.float32), avx512 = useAVX512
+        // Spread-out outputs (a transposed convolution's sub-grids) cover whole cache lines that no one reads
+        // before the next step: non-temporal stores skip fetching them first.
+        let mode = placement.map { $0.scale.contains { $0 > 1 } } == true ? HXK_CONV_STREAM : 0
         packed.withUnsafeBufferPointer { weights in
           packedBF16.withUnsafeBufferPointer { weightsBF16 in
            packedFew.withUnsafeBufferPointer { weightsFew in
@@ -138,7 +141,7 @@ public struct DirectConvolution: Sendable {
                         } else if avx512 {
                             hxk_conv_tile_avx512(inBase.pointer + inOffset, input.blockStride, sw * 16, t.pointer, tapCount, Int32(blocks),
                                                  w.pointer + pair * blocks * tapN * 512, b.pointer + pair * 32, out, outBlockStride,
-                                                 outStep, Int32(n), activationCode, alpha, 0, outBF16)
+                                                 outStep, Int32(n), activationCode, alpha, mode, outBF16)
                         } else {
                             hxk_conv_tile_avx2(inBase.pointer + inOffset, input.blockStride, sw * 16, t.pointer, tapCount, Int32(blocks),
                                                w.pointer + pair * blocks * tapN * 512, b.pointer + pair * 32, out, outBlockStride,

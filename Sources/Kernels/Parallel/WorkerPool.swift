@@ -36,7 +36,7 @@ public struct WorkerPool: Sendable {
     }
 
     /// Calls `body(worker, range)` on consecutive ranges that together cover `0..<count` once, with guided
-    /// sizes: each claim takes half the remaining work's share of one worker (at least `minimum`), so workers
+    /// sizes: each claim takes 4/5 of the remaining work's share of one worker (at least `minimum`), so workers
     /// keep long runs of neighbouring items (cache reuse) and still finish together (small ranges at the end).
     public func forEachRange(count: Int, minimum: Int = 1, _ body: @Sendable (_ worker: Int, _ range: Range<Int>) -> Void) {
         guard count > 0 else { return }
