@@ -121,7 +121,7 @@ public struct DirectConvolution: Sendable {
         let storeFloat = stores.contains(.float32), avx512 = useAVX512
         // Spread-out outputs (a transposed convolution's sub-grids) cover whole cache lines that no one reads
         // before the next step: non-temporal stores skip fetching them first.
-        let mode = placement.map { $0.scale.contains { $0 > 1 } } == true ? HXK_CONV_STREAM : 0
+        let streaming: Int32 = placement.map { $0.scale.contains { $0 > 1 } } == true ? HXK_CONV_STREAM : 0
         packed.withUnsafeBufferPointer { weights in
           packedBF16.withUnsafeBufferPointer { weightsBF16 in
            packedFew.withUnsafeBufferPointer { weightsFew in
@@ -132,8 +132,8 @@ public struct DirectConvolution: Sendable {
                     let wBF16 = weightsBF16.baseAddress.map { SendablePointer($0) }
                     let few = usesFewOutputs ? weightsFew.baseAddress.map { SendablePointer($0) } : nil
                     /// One microkernel call: `n` pixels from input element `inOffset` with pair `pair`'s weights.
-                    let tileCall: @Sendable (Int, Int, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<UInt16>?, Int, Int, Int) -> Void = {
-                        inOffset, pair, out, outBF16, outBlockStride, outStep, n in
+                    let tileCall: @Sendable (Int, Int, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<UInt16>?, Int, Int, Int, Int32) -> Void = {
+                        inOffset, pair, out, outBF16, outBlockStride, outStep, n, mode in
                         if let bf16In, let wBF16 {
                             hxk_conv_tile_avx512_bf16(bf16In.pointer + inOffset, input.blockStride, sw * 16, t.pointer, tapCount, Int32(blocks),
                                                       wBF16.pointer + pair * blocks * tapN * 512, b.pointer + pair * 32, out, outBlockStride,
@@ -169,10 +169,11 @@ public struct DirectConvolution: Sendable {
                             let n = min(tile, width - x), at = outRow + x * outStep
                             if secondExists {
                                 tileCall(rowIn + x * sw * 16, pair, storeFloat ? outBase.pointer + at : nil, bf16Out.map { $0.pointer + at },
-                                         output.blockStride, outStep, n)
+                                         output.blockStride, outStep, n, streaming)
                             } else {
                                 withUnsafeTemporaryAllocation(of: Float.self, capacity: 32 * tile) { scratch in
-                                    tileCall(rowIn + x * sw * 16, pair, scratch.baseAddress!, nil, 16 * tile, 16, n)
+                                    // (ordinary stores: the scratch tile is not 64-byte aligned)
+                                    tileCall(rowIn + x * sw * 16, pair, scratch.baseAddress!, nil, 16 * tile, 16, n, 0)
                                     for p in 0..<n {
                                         let source = scratch.baseAddress! + 16 * p, target = at + p * outStep
                                         if storeFloat { (outBase.pointer + target).update(from: source, count: 16) }
