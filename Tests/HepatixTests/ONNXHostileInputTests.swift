@@ -65,6 +65,16 @@ import Testing
         }
     }
 
+    /// Error messages name element types; `description` once interpolated itself and recursed until the
+    /// stack overflowed (found by `make fuzz`, input kept in Tests/Fixtures/onnx/fuzz-crash-element-type.onnx).
+    @Test func elementTypesHaveONNXNames() throws {
+        let types: [Tensor.ElementType] = [.float32, .uint8, .int8, .uint16, .int16, .int32, .int64, .bool, .uint32, .uint64]
+        #expect(types.map(\.description) == ["float", "uint8", "int8", "uint16", "int16", "int32", "int64", "bool", "uint32", "uint64"])
+        let crash = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/onnx/fuzz-crash-element-type.onnx")
+        #expect(!Self.attempt(try Data(contentsOf: crash)), "the fuzzer's input is refused with a message")
+    }
+
     @Test func theIntactModelRuns() throws {
         #expect(Self.attempt(try Self.modelBytes()))
     }

@@ -10,8 +10,15 @@ public struct Tensor: Sendable, Equatable {
         public var description: String {
             switch self {
             case .float32: "float"
+            case .uint8: "uint8"
+            case .int8: "int8"
+            case .uint16: "uint16"
+            case .int16: "int16"
+            case .int32: "int32"
+            case .int64: "int64"
             case .bool: "bool"
-            default: "\(self)".replacingOccurrences(of: "ElementType.", with: "")
+            case .uint32: "uint32"
+            case .uint64: "uint64"
             }
         }
         /// True for the types stored as integers.
