@@ -65,14 +65,17 @@ import Testing
         }
     }
 
-    /// Error messages name element types; `description` once interpolated itself and recursed until the
-    /// stack overflowed (found by `make fuzz`, input kept in Tests/Fixtures/onnx/fuzz-crash-element-type.onnx).
+    /// Inputs `make fuzz` found traps with, kept as regression fixtures: a node without outputs (the plan indexed
+    /// its first output), and an integer type named in an error message (`description` interpolated itself).
+    @Test(arguments: ["fuzz-crash-element-type", "fuzz-crash-node-without-outputs"]) func fuzzFindingsAreRefused(name: String) throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/onnx/\(name).onnx")
+        #expect(!Self.attempt(try Data(contentsOf: file)), "the fuzzer's input is refused with a message")
+    }
+
     @Test func elementTypesHaveONNXNames() throws {
         let types: [Tensor.ElementType] = [.float32, .uint8, .int8, .uint16, .int16, .int32, .int64, .bool, .uint32, .uint64]
         #expect(types.map(\.description) == ["float", "uint8", "int8", "uint16", "int16", "int32", "int64", "bool", "uint32", "uint64"])
-        let crash = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/onnx/fuzz-crash-element-type.onnx")
-        #expect(!Self.attempt(try Data(contentsOf: crash)), "the fuzzer's input is refused with a message")
     }
 
     @Test func theIntactModelRuns() throws {

@@ -210,6 +210,8 @@ public final class InferencePlan {
     /// InstanceNormalization (with a fused activation) as blocked steps, or nil for the reference path.
     static func lowerBlockedOperator(_ node: ONNXNode, model: ONNXModel,
                                      fuse: (String) throws -> (code: Int, alpha: Float, output: String)?) throws -> Step? {
+        // A node without a data input goes to its reference operator, which refuses it with a message.
+        guard let first = node.inputs.first, !first.isEmpty else { return nil }
         func zeros(_ key: String) throws -> Bool { try (node.ints(key) ?? []).allSatisfy { $0 == 0 } }
         func ones(_ key: String) throws -> Bool { try (node.ints(key) ?? []).allSatisfy { $0 == 1 } }
         switch node.op {

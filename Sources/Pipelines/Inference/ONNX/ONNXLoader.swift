@@ -49,10 +49,12 @@ extension ONNXModel {
         producer = "\(proto.producerName) \(proto.producerVersion)"
     }
 
-    /// Every node input must be produced before it (ONNX requires topological order).
+    /// Every node input must be produced before it (ONNX requires topological order), and every node has a
+    /// named first output (each supported operator has at least one).
     static func checkOrder(_ nodes: [ONNXNode], available: Set<String>) throws {
         var known = available
         for node in nodes {
+            guard let first = node.outputs.first, !first.isEmpty else { throw InferenceError("\(node.describe) has no output") }
             for input in node.inputs where !input.isEmpty && !known.contains(input) {
                 throw InferenceError("\(node.describe) reads '\(input)', which no earlier node, input or initializer provides")
             }
