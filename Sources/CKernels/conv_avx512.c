@@ -4,6 +4,7 @@
  * fully unrolled (pragmas below) for the accumulators to live in registers: without them -O2 (SwiftPM's
  * release level) keeps them in memory and runs 2.5x slower. */
 #include "hxk_conv.h"
+#include "conv_epilogue_avx512.h"
 
 #include <immintrin.h>
 
@@ -39,29 +40,11 @@ static inline HXK_TARGET_BF16 __attribute__((always_inline)) void tile(const flo
             }
         }
     }
-    __m512 zero = _mm512_setzero_ps(), slope = _mm512_set1_ps(alpha);
+    __m512 slope = _mm512_set1_ps(alpha);
     _Pragma("clang loop unroll(full)")
-    for (int p = 0; p < pixels; p++) {
-        __m512 y0 = a0[p], y1 = a1[p];
-        if (activation == 1) {
-            y0 = _mm512_max_ps(y0, zero);
-            y1 = _mm512_max_ps(y1, zero);
-        } else if (activation == 2) {
-            y0 = _mm512_mask_mul_ps(y0, _mm512_cmp_ps_mask(y0, zero, _CMP_LT_OQ), y0, slope);
-            y1 = _mm512_mask_mul_ps(y1, _mm512_cmp_ps_mask(y1, zero, _CMP_LT_OQ), y1, slope);
-        }
-        if (out && (mode & HXK_CONV_STREAM)) {
-            _mm512_stream_ps(out + out_pixel_step * p, y0);
-            _mm512_stream_ps(out + out_block_stride + out_pixel_step * p, y1);
-        } else if (out) {
-            _mm512_storeu_ps(out + out_pixel_step * p, y0);
-            _mm512_storeu_ps(out + out_block_stride + out_pixel_step * p, y1);
-        }
-        if (out_bf16) {
-            _mm256_storeu_si256((__m256i *)(out_bf16 + out_pixel_step * p), (__m256i)_mm512_cvtneps_pbh(y0));
-            _mm256_storeu_si256((__m256i *)(out_bf16 + out_block_stride + out_pixel_step * p), (__m256i)_mm512_cvtneps_pbh(y1));
-        }
-    }
+    for (int p = 0; p < pixels; p++)
+        hxk_conv_store_pixel(a0[p], a1[p], activation, slope, out ? out + out_pixel_step * p : NULL,
+                             out_bf16 ? out_bf16 + out_pixel_step * p : NULL, out_block_stride, mode);
 }
 
 #define HXK_TILE_CASE(n) case n: tile(in, in_block_stride, pixel_step, taps, ntaps, in_blocks, weights, bias, out, \
