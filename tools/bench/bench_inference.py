@@ -3,7 +3,8 @@
 (`hepatix infer`: fp32, Winograd on the 2D models, bf16 on AVX512_BF16 CPUs), ONNX Runtime (fp32) and OpenVINO
 (fp32 and bf16, when installed), 1 and 2 threads, in the same run on the same input; accuracy of every engine
 against the float64 reference, and for bf16 the argmax agreement with Hepatix's fp32 output. Prints a markdown
-table; the ratio column is the peer's time over Hepatix's: fp32 and Winograd against the faster fp32 peer,
+table (with --fma-peak/--bf16-peak, the share of the threads' measured peak: bf16 rows against the bf16 peak);
+the ratio column is the peer's time over Hepatix's: fp32 and Winograd against the faster fp32 peer,
 bf16 against OpenVINO bf16.
 
 usage: bench_inference.py --hepatix PATH --models DIR --python VENV_PYTHON [--repeats 5] [--only NAMES]
@@ -43,6 +44,8 @@ def main():
     ap.add_argument("--python", required=True)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--only", default="dncnn2d,unet2d,unet3d")
+    ap.add_argument("--fma-peak", type=float, default=0, help="measured AVX-512 FMA GFLOP/s per core (0: no % column)")
+    ap.add_argument("--bf16-peak", type=float, default=0, help="measured vdpbf16ps GFLOP/s per core")
     a = ap.parse_args()
     peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "inference", "peer_runtime.py")
     has_ov = subprocess.run([a.python, "-c", "import openvino"], capture_output=True).returncode == 0
@@ -82,12 +85,13 @@ def main():
                     ratio = min(base) / seconds if base else None
                 if classes > 1 and engine.endswith("bf16"):
                     e["vs_fp32"] = agreement(out, results["hepatix fp32"][2], classes)
-                rows.append((name, threads, engine, seconds, GFLOP[name] / seconds, e, ratio))
-    print("| model | threads | engine | median ms | GFLOP/s | rel L2 vs fp64 | max abs / max | argmax agree (fp64) | argmax agree (Hepatix fp32) | peer time / Hepatix time |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, threads, engine, seconds, gflops, e, ratio in rows:
+                peak = (a.bf16_peak if engine.endswith("bf16") else a.fma_peak) * threads
+                rows.append((name, threads, engine, seconds, GFLOP[name] / seconds, peak, e, ratio))
+    print("| model | threads | engine | median ms | GFLOP/s | % of peak | rel L2 vs fp64 | max abs / max | argmax agree (fp64) | argmax agree (Hepatix fp32) | peer time / Hepatix time |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, threads, engine, seconds, gflops, peak, e, ratio in rows:
         versus_fp32 = f"{e['vs_fp32'] * 100:.3f} %" if "vs_fp32" in e else ""
-        print(f"| {name} | {threads} | {engine} | {seconds * 1000:.0f} | {gflops:.0f} | {e['rel_l2']:.2e} | {e['max_abs_rel']:.2e} | "
+        print(f"| {name} | {threads} | {engine} | {seconds * 1000:.0f} | {gflops:.0f} | {f'{100 * gflops / peak:.0f} %' if peak else ''} | {e['rel_l2']:.2e} | {e['max_abs_rel']:.2e} | "
               f"{e.get('argmax', float('nan')) * 100:.4f} % | {versus_fp32} | {'' if ratio is None else f'{ratio:.2f}x'} |")
 
 
