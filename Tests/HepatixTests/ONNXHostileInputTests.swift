@@ -65,9 +65,11 @@ import Testing
         }
     }
 
-    /// Inputs `make fuzz` found traps with, kept as regression fixtures: a node without outputs (the plan indexed
-    /// its first output), and an integer type named in an error message (`description` interpolated itself).
-    @Test(arguments: ["fuzz-crash-element-type", "fuzz-crash-node-without-outputs"]) func fuzzFindingsAreRefused(name: String) throws {
+    /// Inputs `make fuzz` found traps with, kept as regression fixtures: an integer type named in an error message
+    /// (`description` interpolated itself), a node without outputs (the plan indexed its first output), and a graph
+    /// output listed twice (the result dictionary trapped on the duplicate key).
+    @Test(arguments: ["fuzz-crash-element-type", "fuzz-crash-node-without-outputs", "fuzz-crash-duplicate-output"])
+    func fuzzFindingsAreRefused(name: String) throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/onnx/\(name).onnx")
         #expect(!Self.attempt(try Data(contentsOf: file)), "the fuzzer's input is refused with a message")

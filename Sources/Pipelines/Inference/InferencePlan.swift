@@ -394,10 +394,10 @@ public final class InferencePlan {
                 blocked[outputName] = target
             }
         }
-        return try Dictionary(uniqueKeysWithValues: model.outputs.map { output in
+        return try Dictionary(model.outputs.map { output in
             guard let value = try planar(output.name) else { throw InferenceError("output '\(output.name)' was not computed") }
             return (output.name, value)
-        })
+        }, uniquingKeysWith: { first, _ in first })  // a hand-built model may list an output twice
     }
 
     /// Fills the bfloat16 copy of `source` (whole storage, halos included) from its float32 form, for a value

@@ -41,6 +41,11 @@ extension ONNXModel {
                                                 uniquingKeysWith: { first, _ in first }))
         }
         try ONNXModel.checkOrder(nodes, available: Set(initializers.keys).union(graph.input.map(\.name)))
+        for (kind, names) in [("input", graph.input.map(\.name)), ("output", graph.output.map(\.name))] {
+            if let repeated = Dictionary(grouping: names, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+                throw InferenceError("graph \(kind) '\(repeated)' is listed twice")
+            }
+        }
         self.nodes = nodes
         self.initializers = initializers
         inputs = graph.input.filter { initializers[$0.name] == nil }.map(ONNXModel.valueInfo)
@@ -49,12 +54,15 @@ extension ONNXModel {
         producer = "\(proto.producerName) \(proto.producerVersion)"
     }
 
-    /// Every node input must be produced before it (ONNX requires topological order), and every node has a
-    /// named first output (each supported operator has at least one).
+    /// Every node input must be produced before it (ONNX requires topological order), every node has a
+    /// named first output (each supported operator has at least one), and no value is produced twice (SSA).
     static func checkOrder(_ nodes: [ONNXNode], available: Set<String>) throws {
         var known = available
         for node in nodes {
             guard let first = node.outputs.first, !first.isEmpty else { throw InferenceError("\(node.describe) has no output") }
+            for output in node.outputs where !output.isEmpty && known.contains(output) {
+                throw InferenceError("\(node.describe) produces '\(output)', which already has a value")
+            }
             for input in node.inputs where !input.isEmpty && !known.contains(input) {
                 throw InferenceError("\(node.describe) reads '\(input)', which no earlier node, input or initializer provides")
             }

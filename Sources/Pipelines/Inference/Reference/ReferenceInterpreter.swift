@@ -30,10 +30,10 @@ public struct ReferenceInterpreter: Sendable {
             let outputs = try ReferenceOperators.evaluate(node, inputs)
             for (name, value) in zip(node.outputs, outputs) where !name.isEmpty { values[name] = value }
         }
-        return try Dictionary(uniqueKeysWithValues: model.outputs.map { output in
+        return try Dictionary(model.outputs.map { output in
             guard let value = values[output.name] else { throw InferenceError("output '\(output.name)' was not computed") }
             return (output.name, value)
-        })
+        }, uniquingKeysWith: { first, _ in first })  // a hand-built model may list an output twice
     }
 }
 
