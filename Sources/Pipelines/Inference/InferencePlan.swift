@@ -31,9 +31,9 @@ public final class InferencePlan {
         /// float32 with 3x3 stride-1 2D convolutions as Winograd F(4x4, 3x3) on AVX-512: faster, with a
         /// rounding error of about 1e-6 relative per layer (others stay direct).
         case winograd
-        /// bfloat16 products with float32 accumulation (AVX512_BF16) for the direct convolutions fed by other
-        /// layers: inputs and weights rounded to bfloat16 (8 significant bits), everything else float32. The
-        /// first layer (tap-expanded), transposed convolutions and every other operator stay float32.
+        /// bfloat16 products with float32 accumulation (AVX512_BF16) for the direct and transposed
+        /// convolutions fed by other layers: their inputs and weights rounded to bfloat16 (8 significant
+        /// bits). The first layer (tap-expanded), 1-3 channel heads and every other operator stay float32.
         case bf16
     }
 
@@ -49,7 +49,7 @@ public final class InferencePlan {
     /// Blocked buffers not in use, by geometry: a value's buffer returns here after its last reader, so later
     /// values of the same geometry reuse it and runs after the first allocate nothing.
     private var freeBuffers: [BufferKey: [BlockedActivation]] = [:]
-    /// Forms in which each convolution output is written (float32 unless bf16 convolutions read it).
+    /// Forms in which each produced value is written (float32 unless bf16 convolutions read it).
     let outputForms: [String: ActivationForms]
     /// Concatenations (by output) that copy their inputs' bfloat16 copies.
     let bf16Concats: Set<String>
