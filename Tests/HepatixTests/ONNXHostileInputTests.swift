@@ -67,8 +67,9 @@ import Testing
 
     /// Inputs `make fuzz` found traps with, kept as regression fixtures: an integer type named in an error message
     /// (`description` interpolated itself), a node without outputs (the plan indexed its first output), and a graph
-    /// output listed twice (the result dictionary trapped on the duplicate key).
-    @Test(arguments: ["fuzz-crash-element-type", "fuzz-crash-node-without-outputs", "fuzz-crash-duplicate-output"])
+    /// output listed twice (the result dictionary trapped on the duplicate key), an integer Conv bias (read as floats).
+    @Test(arguments: ["fuzz-crash-element-type", "fuzz-crash-node-without-outputs", "fuzz-crash-duplicate-output",
+                      "fuzz-crash-integer-bias"])
     func fuzzFindingsAreRefused(name: String) throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/onnx/\(name).onnx")

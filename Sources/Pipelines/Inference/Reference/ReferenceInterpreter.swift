@@ -45,6 +45,8 @@ enum ReferenceOperators {
             return t
         }
         func optional(_ i: Int) -> Tensor? { i < inputs.count ? inputs[i] : nil }
+        /// An optional input that must be float when given (a bias).
+        func optionalFloat(_ i: Int) throws -> Tensor? { i < inputs.count && inputs[i] != nil ? try float(i) : nil }
         func float(_ i: Int) throws -> Tensor {
             let t = try input(i)
             guard t.elementType == .float32 else { throw InferenceError("\(node.describe): input \(i) must be float, got \(t.elementType)") }
@@ -57,8 +59,8 @@ enum ReferenceOperators {
         case "Softmax": return [try ElementwiseOperators.softmax(node, try float(0))]
         case "Cast": return [try ElementwiseOperators.cast(node, try input(0))]
         case "Identity": return [try input(0)]
-        case "Conv": return [try ConvolutionOperators.conv(node, try float(0), try float(1), optional(2))]
-        case "ConvTranspose": return [try ConvolutionOperators.convTranspose(node, try float(0), try float(1), optional(2))]
+        case "Conv": return [try ConvolutionOperators.conv(node, try float(0), try float(1), try optionalFloat(2))]
+        case "ConvTranspose": return [try ConvolutionOperators.convTranspose(node, try float(0), try float(1), try optionalFloat(2))]
         case "MaxPool", "AveragePool":
             let x = try input(0)
             // Integer MaxPool (e.g. uint8 images) runs on exact float copies of the values.
@@ -78,7 +80,7 @@ enum ReferenceOperators {
             return [try NormalizationOperators.grouped(node, x, groups: groups, scale: scale, bias: try float(2),
                                                        perChannel: x.shape.count > 1 && scale.count == x.shape[1])]
         case "Resize": return [try ResizeOperator.resize(node, try float(0), optional(1), optional(2), optional(3))]
-        case "Gemm": return [try LinearAlgebraOperators.gemm(node, try float(0), try float(1), optional(2))]
+        case "Gemm": return [try LinearAlgebraOperators.gemm(node, try float(0), try float(1), try optionalFloat(2))]
         case "MatMul": return [try LinearAlgebraOperators.matmul(node, try float(0), try float(1))]
         case "Reshape": return [try ShapeOperators.reshape(node, try input(0), try input(1))]
         case "Flatten": return [try ShapeOperators.flatten(node, try input(0))]

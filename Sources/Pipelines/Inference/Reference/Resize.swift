@@ -31,7 +31,7 @@ enum ResizeOperator {
         } else if let given = scalesInput, given.count > 0 {
             guard given.count == axes.count else { throw InferenceError("\(node.describe): \(given.count) scales for \(axes.count) axes") }
             for (i, a) in axes.enumerated() {
-                scales[a] = Double(given.floats[i])
+                scales[a] = given.doubles[i]
                 guard scales[a] > 0 else { throw InferenceError("\(node.describe): scale \(scales[a]) must be positive") }
                 out[a] = Int(floor(Double(x.shape[a]) * scales[a]))
             }
@@ -44,7 +44,8 @@ enum ResizeOperator {
         var roi = [Double](repeating: 0, count: 2 * rank)
         for a in 0..<rank { roi[rank + a] = 1 }
         if let r = roiInput, r.count == 2 * axes.count {
-            for (i, a) in axes.enumerated() { roi[a] = Double(r.floats[i]); roi[rank + a] = Double(r.floats[axes.count + i]) }
+            let bounds = r.doubles
+            for (i, a) in axes.enumerated() { roi[a] = bounds[i]; roi[rank + a] = bounds[axes.count + i] }
         }
         // Per axis and output index: the source taps and their weights (nil: extrapolated).
         let taps: [[[(Int, Double)]?]] = try (0..<rank).map { a in
