@@ -67,9 +67,10 @@ import Testing
 
     /// Inputs `make fuzz` found traps with, kept as regression fixtures: an integer type named in an error message
     /// (`description` interpolated itself), a node without outputs (the plan indexed its first output), and a graph
-    /// output listed twice (the result dictionary trapped on the duplicate key), an integer Conv bias (read as floats).
+    /// output listed twice (the result dictionary trapped on the duplicate key), an integer Conv bias (read as floats), a
+    /// Concat of scalars (axis 0 was accepted for rank 0).
     @Test(arguments: ["fuzz-crash-element-type", "fuzz-crash-node-without-outputs", "fuzz-crash-duplicate-output",
-                      "fuzz-crash-integer-bias"])
+                      "fuzz-crash-integer-bias", "fuzz-crash-scalar-concat"])
     func fuzzFindingsAreRefused(name: String) throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/onnx/\(name).onnx")

@@ -92,7 +92,8 @@ public struct Tensor: Sendable, Equatable {
     public var doubles: [Double] { elementType == .float32 ? floats.map(Double.init) : integers.map(Double.init) }
 
     /// The values as Ints (integer tensors; floats are truncated).
-    public var ints: [Int] { elementType == .float32 ? floats.map { Int($0) } : integers.map { Int($0) } }
+    /// (Floats outside Int's range and NaN become Int.min, which every shape check refuses, instead of trapping.)
+    public var ints: [Int] { elementType == .float32 ? floats.map { Int(exactly: $0.rounded(.towardZero)) ?? .min } : integers.map { Int($0) } }
 
     /// The same values with another shape of the same element count.
     public func reshaped(_ newShape: [Int]) throws -> Tensor {
@@ -103,7 +104,8 @@ public struct Tensor: Sendable, Equatable {
     }
 
     /// Refuses negative dimensions and a shape whose product is not `count`.
-    static func check(_ shape: [Int], _ count: Int) throws {
+    /// The number of elements of `shape`, refusing negative dimensions and products that overflow.
+    static func elementCount(_ shape: [Int]) throws -> Int {
         var product = 1
         for d in shape {
             guard d >= 0 else { throw InferenceError("negative dimension in shape \(shape)") }
@@ -111,6 +113,11 @@ public struct Tensor: Sendable, Equatable {
             guard !overflow else { throw InferenceError("shape \(shape) overflows") }
             product = p
         }
+        return product
+    }
+
+    static func check(_ shape: [Int], _ count: Int) throws {
+        let product = try elementCount(shape)
         guard product == count else { throw InferenceError("shape \(shape) holds \(product) elements, got \(count)") }
     }
 }

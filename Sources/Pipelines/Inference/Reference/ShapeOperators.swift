@@ -4,7 +4,7 @@ enum ShapeOperators {
     /// A possibly negative axis normalised to 0..<rank.
     static func axis(_ value: Int, rank: Int, _ node: ONNXNode) throws -> Int {
         let a = value < 0 ? value + rank : value
-        guard a >= 0, a < max(rank, 1) else { throw InferenceError("\(node.describe): axis \(value) is outside rank \(rank)") }
+        guard a >= 0, a < rank else { throw InferenceError("\(node.describe): axis \(value) is outside rank \(rank)") }
         return a
     }
 
@@ -243,10 +243,9 @@ enum ShapeOperators {
 
     static func constantOfShape(_ node: ONNXNode, _ shapeInput: Tensor) throws -> Tensor {
         let shape = shapeInput.ints
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) <= 1 << 31 else {
+        guard let count = try? Tensor.elementCount(shape), count <= 1 << 31 else {
             throw InferenceError("\(node.describe): invalid or too large shape \(shape)")
         }
-        let count = shape.reduce(1, *)
         if case .tensor(let value)? = node.attributes["value"] {
             if value.elementType == .float32 { return try Tensor(shape: shape, floats: Array(repeating: value.floats.first ?? 0, count: count)) }
             return try Tensor(shape: shape, integers: Array(repeating: value.integers.first ?? 0, count: count), type: value.elementType)
