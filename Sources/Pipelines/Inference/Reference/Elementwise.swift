@@ -56,7 +56,8 @@ enum ElementwiseOperators {
         case "Div":
             let unsigned = a.elementType == .uint64
             f = { guard $1 != 0 else { throw InferenceError("\(node.describe): integer division by zero") }
-                  return unsigned ? Int64(bitPattern: UInt64(bitPattern: $0) / UInt64(bitPattern: $1)) : $0 / $1 }
+                  // (Int64.min / -1 wraps, like the other integer operators, instead of trapping.)
+                  return unsigned ? Int64(bitPattern: UInt64(bitPattern: $0) / UInt64(bitPattern: $1)) : $0.dividedReportingOverflow(by: $1).partialValue }
         case "PRelu": f = { $0 >= 0 ? $0 : $0 &* $1 }
         default: throw InferenceError("\(node.describe): not a binary operator")
         }

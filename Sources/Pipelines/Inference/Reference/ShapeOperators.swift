@@ -119,7 +119,7 @@ enum ShapeOperators {
             let chunk = (length + n - 1) / n
             sizes = (0..<n).map { min(chunk, max(0, length - $0 * chunk)) }
         }
-        guard sizes.reduce(0, +) == length, sizes.allSatisfy({ $0 >= 0 }), sizes.count == outputs else {
+        guard sizes.allSatisfy({ $0 >= 0 && $0 <= length }), sizes.reduce(0, +) == length, sizes.count == outputs else {
             throw InferenceError("\(node.describe): split sizes \(sizes) do not cover \(length) along axis \(a) in \(outputs) outputs")
         }
         var start = 0

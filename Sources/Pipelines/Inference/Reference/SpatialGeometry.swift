@@ -2,6 +2,8 @@
 /// at the start and end of each spatial axis, from the node's attributes (auto_pad included).
 struct SpatialGeometry {
     var kernel: [Int], strides: [Int], dilations: [Int], padBegin: [Int], padEnd: [Int]
+    /// The largest kernel size, stride, dilation or padding accepted.
+    static let largest = 1 << 20
 
     /// Reads kernel_shape (or `kernel`), strides, dilations, pads and auto_pad for `spatial` input sizes.
     /// `ceil` rounds output sizes up (pooling's ceil_mode).
@@ -17,6 +19,10 @@ struct SpatialGeometry {
         guard strides.count == rank, dilations.count == rank, pads.count == 2 * rank, strides.allSatisfy({ $0 > 0 }),
               dilations.allSatisfy({ $0 > 0 }), pads.allSatisfy({ $0 >= 0 }) else {
             throw InferenceError("\(node.describe): strides, dilations or pads do not match \(rank) spatial axes")
+        }
+        // Far beyond any real network, and small enough that no size computed from them overflows.
+        guard (kernel + strides + dilations + pads).allSatisfy({ $0 <= SpatialGeometry.largest }) else {
+            throw InferenceError("\(node.describe): kernel, strides, dilations or pads above \(SpatialGeometry.largest)")
         }
         padBegin = Array(pads[..<rank])
         padEnd = Array(pads[rank...])
