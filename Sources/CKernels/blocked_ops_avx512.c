@@ -6,15 +6,21 @@
 #define HXK_TARGET_BF16 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx512bf16")))
 
 HXK_TARGET_BF16 void hxk_affine_activate_avx512(const float *in, size_t pixels, const float *factor, const float *shift, int activation,
-                                                float alpha, float *out, uint16_t *out_bf16) {
+                                                float alpha, float *out, uint16_t *out_bf16, int streaming) {
     const __m512 f = _mm512_loadu_ps(factor), s = _mm512_loadu_ps(shift), zero = _mm512_setzero_ps(), slope = _mm512_set1_ps(alpha);
     for (size_t p = 0; p < pixels; p++) {
         __m512 v = _mm512_fmadd_ps(_mm512_loadu_ps(in + 16 * p), f, s);
         if (activation == 1) v = _mm512_max_ps(v, zero);
         else if (activation == 2) v = _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, slope);
-        if (out) _mm512_storeu_ps(out + 16 * p, v);
-        if (out_bf16) _mm256_storeu_si256((__m256i *)(out_bf16 + 16 * p), (__m256i)_mm512_cvtneps_pbh(v));
+        if (streaming) {
+            if (out) _mm512_stream_ps(out + 16 * p, v);
+            if (out_bf16) _mm256_stream_si256((__m256i *)(out_bf16 + 16 * p), (__m256i)_mm512_cvtneps_pbh(v));
+        } else {
+            if (out) _mm512_storeu_ps(out + 16 * p, v);
+            if (out_bf16) _mm256_storeu_si256((__m256i *)(out_bf16 + 16 * p), (__m256i)_mm512_cvtneps_pbh(v));
+        }
     }
+    if (streaming) _mm_sfence();
 }
 
 #define HXK_TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma")))
@@ -97,4 +103,22 @@ HXK_TARGET void hxk_copy_streaming_avx512(const float *source, float *target, si
     for (; i + 16 <= count; i += 16) _mm512_stream_ps(target + i, _mm512_loadu_ps(source + i));
     for (; i < count; i++) target[i] = source[i];
     _mm_sfence();
+}
+
+HXK_TARGET void hxk_channel_sums_avx512(const float *in, size_t pixels, double *sums, double *squares) {
+    __m512d s0 = _mm512_loadu_pd(sums), s1 = _mm512_loadu_pd(sums + 8);
+    __m512d q0 = _mm512_loadu_pd(squares), q1 = _mm512_loadu_pd(squares + 8);
+    for (size_t p = 0; p < pixels; p++) {
+        __m512 v = _mm512_loadu_ps(in + 16 * p);
+        __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
+        __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+        s0 = _mm512_add_pd(s0, lo);
+        s1 = _mm512_add_pd(s1, hi);
+        q0 = _mm512_fmadd_pd(lo, lo, q0);
+        q1 = _mm512_fmadd_pd(hi, hi, q1);
+    }
+    _mm512_storeu_pd(sums, s0);
+    _mm512_storeu_pd(sums + 8, s1);
+    _mm512_storeu_pd(squares, q0);
+    _mm512_storeu_pd(squares + 8, q1);
 }

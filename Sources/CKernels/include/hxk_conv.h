@@ -60,9 +60,10 @@ void hxk_f32_to_bf16_avx512(const float *source, uint16_t *target, size_t count)
 
 /** y = activation(x * factor[c] + shift[c]) for `pixels` consecutive 16-channel pixels (activation 0 none,
  *  1 ReLU, 2 LeakyReLU with alpha), stored to `out` and/or, on AVX512_BF16 CPUs, to `out_bf16` (either may be
- *  NULL; `out` may equal `in`). AVX-512 only. */
+ *  NULL; `out` may equal `in`). `streaming`: non-temporal stores (`out` 64-byte, `out_bf16` 32-byte aligned), for
+ *  outputs larger than the caches. AVX-512 only. */
 void hxk_affine_activate_avx512(const float *in, size_t pixels, const float *factor, const float *shift, int activation,
-                                float alpha, float *out, uint16_t *out_bf16);
+                                float alpha, float *out, uint16_t *out_bf16, int streaming);
 
 /** A convolution with 1 to 3 output channels (a network's last layer), where the 32-channel kernel would
  *  waste 90-97% of its multiplications: each pixel's output is a dot product over input channels and taps,
@@ -72,6 +73,10 @@ void hxk_affine_activate_avx512(const float *in, size_t pixels, const float *fac
 void hxk_conv_few_outputs_avx512(const float *in, size_t in_block_stride, size_t pixel_step, const int64_t *taps, int ntaps,
                                  int in_blocks, const float *weights, const float *bias, int outs, float *out,
                                  size_t out_pixel_step, int pixels, int activation, float alpha);
+
+/** Adds each of the 16 channels' values and squares over `pixels` consecutive 16-channel pixels to sums[c] and
+ *  squares[c], in double precision, pixel by pixel (the same order whatever the caller's threading). AVX-512. */
+void hxk_channel_sums_avx512(const float *in, size_t pixels, double *sums, double *squares);
 
 /** One output row of max pooling with a wd x wh x ww window equal to its stride: output pixel x (16 channels at
  *  out + 16 x) is the maximum over the window whose first input pixel is in + x * ww * in_pixel_step; the

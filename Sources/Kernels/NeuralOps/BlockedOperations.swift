@@ -94,12 +94,15 @@ public enum BlockedOperations {
         precondition(avx512 || stores == .float32, "bfloat16 outputs need the AVX-512 tier")
         let dstBF16 = stores.contains(.bfloat16) ? SendableMutablePointer(output.makeBFloat16Copy()) : nil
         let count = Double(input.depth * input.height * input.width)
+        // Outputs larger than the last-level cache go straight to memory (non-temporal stores), unless in place.
+        let streaming = avx512 && output.blocks * output.blockStride * 4 > 32 << 20 && input !== output
         pool.forEach(items: input.blocks) { _, block in
             var sums = [Double](repeating: 0, count: 16), squares = sums
             let inBlock = src.pointer + block * input.blockStride
             // Row partial sums in double, added row by row: exact enough for millions of voxels.
             for z in 0..<input.depth { for y in 0..<input.height {
                 let row = inBlock + input.offset(z: z, y: y, x: 0)
+                if avx512 { hxk_channel_sums_avx512(row, input.width, &sums, &squares); continue }
                 for x in 0..<input.width { for c in 0..<16 { let v = Double(row[16 * x + c]); sums[c] += v; squares[c] += v * v } }
             } }
             var factor = [Float](repeating: 0, count: 16), shift = factor
@@ -114,7 +117,7 @@ public enum BlockedOperations {
                 let from = inBlock + input.offset(z: z, y: y, x: 0), at = outBlock + output.offset(z: z, y: y, x: 0), to = dst.pointer + at
                 if avx512 {
                     hxk_affine_activate_avx512(from, input.width, factor, shift, Int32(activation), alpha, storeFloat ? to : nil,
-                                               dstBF16.map { $0.pointer + at })
+                                               dstBF16.map { $0.pointer + at }, streaming ? 1 : 0)
                     continue
                 }
                 for x in 0..<input.width {
