@@ -45,3 +45,27 @@ public struct PatientVolume: Sendable {
         try NIfTIVolume(nx: nx, ny: ny, nz: nz, spacing: spacing, values: voxels.map(Double.init), affine: rasAffine)
     }
 }
+
+extension PatientVolume {
+    /// A NIfTI volume placed in LPS: the RAS+ affine's columns give the axes and spacing (x and y negated).
+    /// - Throws: `DicomError` when an axis of the affine has zero length or is not finite.
+    public init(_ nifti: NIfTIVolume) throws {
+        let flip = SIMD3<Double>(-1, -1, 1)
+        func column(_ c: Int) -> SIMD3<Double> { SIMD3(nifti.affine[0][c], nifti.affine[1][c], nifti.affine[2][c]) * flip }
+        func unit(_ v: SIMD3<Double>) throws -> SIMD3<Double> {
+            let length = (v * v).sum().squareRoot()
+            guard length > 0, length.isFinite else { throw DicomError("the NIfTI affine has a degenerate axis") }
+            return v / length
+        }
+        let axes = [column(0), column(1), column(2)]
+        let spacing = axes.map { ($0 * $0).sum().squareRoot() }
+        try self.init(nx: nifti.nx, ny: nifti.ny, nz: nifti.nz, spacing: SIMD3(spacing[0], spacing[1], spacing[2]),
+                      origin: column(3), axisI: try unit(axes[0]), axisJ: try unit(axes[1]), axisK: try unit(axes[2]),
+                      voxels: nifti.values.map { Float($0) })
+    }
+
+    /// The voxel grid (sizes and spacing) that image operations run on.
+    public func voxelGrid() throws -> VolumeGrid {
+        try VolumeGrid(nx: nx, ny: ny, nz: nz, spacing: spacing)
+    }
+}

@@ -1,0 +1,82 @@
+import Testing
+@testable import HepatixKernels
+
+/// The image operations against brute force on small random volumes with odd sizes and anisotropic
+/// voxels: exact distances, component counts and medians must match exactly (they are exact algorithms).
+struct ImageOpsTests {
+    /// A reproducible random mask with about `fraction` of voxels set.
+    static func randomMask(_ count: Int, fraction: Double, seed: UInt64) -> [Bool] {
+        var state = seed
+        return (0..<count).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53) < fraction
+        }
+    }
+
+    /// Squared distances equal the minimum over all target voxels of the anisotropic squared distance
+    /// (float rounding of values up to ~1e3 mm²: 1e-3 relative is far above float error and far below 1 voxel²).
+    @Test(arguments: [0.02, 0.3, 0.9])
+    func distanceMatchesBruteForce(fraction: Double) throws {
+        let grid = try VolumeGrid(nx: 13, ny: 7, nz: 5, spacing: SIMD3(0.7, 1.3, 2.5))
+        let mask = Self.randomMask(grid.count, fraction: fraction, seed: 42)
+        let fast = EuclideanDistance.squaredDistance(to: true, in: mask, grid: grid, threads: 2)
+        func xyz(_ n: Int) -> SIMD3<Double> { SIMD3(Double(n % 13), Double((n / 13) % 7), Double(n / 91)) * grid.spacing }
+        let targets = mask.indices.filter { mask[$0] }
+        for n in 0..<grid.count {
+            let best = targets.map { let d = xyz($0) - xyz(n); return (d * d).sum() }.min() ?? .infinity
+            #expect(best.isInfinite ? fast[n].isInfinite : abs(Double(fast[n]) - best) <= 1e-3 * max(1, best), "voxel \(n)")
+        }
+    }
+
+    /// Erosion by a ball keeps exactly the voxels whose ball fits; a border-touching block is not eaten from outside.
+    @Test func erosionKeepsBorderTouchingMasks() throws {
+        let grid = try VolumeGrid(nx: 9, ny: 9, nz: 4, spacing: SIMD3(1, 1, 1))
+        let full = [Bool](repeating: true, count: grid.count)
+        #expect(BinaryMorphology.erode(full, radius: 2, grid: grid) == full)
+        var holed = full
+        holed[2 * 81 + 4 * 9 + 4] = false
+        let eroded = BinaryMorphology.erode(holed, radius: 1.5, grid: grid)
+        // Kept iff farther than 1.5 voxels from the hole: |d|² > 2.25, i.e. |d|² >= 3.
+        for n in 0..<grid.count {
+            let d = SIMD3(n % 9 - 4, (n / 9) % 9 - 4, n / 81 - 2)
+            #expect(eroded[n] == ((d &* d).wrappedSum() >= 3))
+        }
+    }
+
+    /// Component count and sizes equal a breadth-first search's.
+    @Test func componentsMatchFloodFill() throws {
+        let grid = try VolumeGrid(nx: 11, ny: 6, nz: 4, spacing: SIMD3(1, 1, 1))
+        let mask = Self.randomMask(grid.count, fraction: 0.45, seed: 7)
+        let components = ConnectedComponents(mask, grid: grid)
+        var seen = [Bool](repeating: false, count: grid.count)
+        var sizes: [Int] = []
+        for start in 0..<grid.count where mask[start] && !seen[start] {
+            var queue = [start], size = 0
+            seen[start] = true
+            while let n = queue.popLast() {
+                size += 1
+                let (x, y, z) = (n % 11, (n / 11) % 6, n / 66)
+                for (ok, m) in [(x > 0, n - 1), (x < 10, n + 1), (y > 0, n - 11), (y < 5, n + 11), (z > 0, n - 66), (z < 3, n + 66)]
+                where ok && mask[m] && !seen[m] { seen[m] = true; queue.append(m) }
+            }
+            sizes.append(size)
+            #expect(components.labels[start] == Int32(sizes.count), "components are numbered by first voxel")
+        }
+        #expect(components.sizes == sizes)
+    }
+
+    /// The 3×3×3 median equals sorting each clamped neighbourhood.
+    @Test func medianMatchesSorting() throws {
+        let grid = try VolumeGrid(nx: 7, ny: 5, nz: 3, spacing: SIMD3(1, 1, 1))
+        let values = (0..<grid.count).map { Float(($0 * 7919) % 101) - 50 }
+        let fast = MedianFilter.median3(values, grid: grid, threads: 2)
+        for n in 0..<grid.count {
+            let (x, y, z) = (n % 7, (n / 7) % 5, n / 35)
+            var window: [Float] = []
+            for dz in -1...1 { for dy in -1...1 { for dx in -1...1 {
+                window.append(values[min(max(z + dz, 0), 2) * 35 + min(max(y + dy, 0), 4) * 7 + min(max(x + dx, 0), 6)])
+            } } }
+            #expect(fast[n] == window.sorted()[13])
+        }
+    }
+}
