@@ -8,15 +8,16 @@ final class ProgressBar: @unchecked Sendable {
 
     init(label: String) { self.label = label }
 
-    /// Draws `fraction`; always returns true (never cancels).
-    func update(_ fraction: Double) -> Bool {
+    /// Draws `fraction` and the current stage's name; always returns true (never cancels).
+    func update(_ fraction: Double, _ stage: String = "") -> Bool {
         guard enabled else { return true }
         let pct = Int(fraction * 100)
-        if pct != last {
+        if pct != last || !stage.isEmpty {
             last = pct
             let filled = pct * 30 / 100
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
-            FileHandle.standardError.write("\r\(label) [\(bar)] \(pct)%".data(using: .utf8)!)
+            let note = stage.isEmpty ? "" : " " + stage
+            FileHandle.standardError.write("\r\(label) [\(bar)] \(pct)%\(note)\u{1B}[K".data(using: .utf8)!)
         }
         return true
     }

@@ -23,7 +23,7 @@ enum TomoCommand {
         let dataset = try TomoDataset.load(folder: folder)
         let start = Date()
         let bar = ProgressBar(label: "tomo \(algorithm.rawValue)")
-        let result = try TomoReconstruction.reconstruct(dataset, options: options, progress: bar.update)
+        let result = try TomoReconstruction.reconstruct(dataset, options: options, progress: { bar.update($0) })
         bar.finish()
         let seconds = Date().timeIntervalSince(start)
         try RawFloatFile.write(result.slices, to: out)

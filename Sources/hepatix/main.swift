@@ -25,6 +25,9 @@ usage: hepatix <command> [options]
   infer       --model M.onnx --input X.f32 --shape 1,1,512,512 --out Y.f32 [--engine fast|reference] [--threads N] [--repeat K]
               [--patch D,H,W [--overlap 0.5]]   (sliding windows with Gaussian blending)
               runs an ONNX model (CNN engine; the reference interpreter on request), prints timings as JSON
+  analyze     --phantom SEED [--dose FRACTION] [--threads N] [--out DIR]
+              the liver pipeline on the synthetic multiphase study: registration, liver and Couinaud segments,
+              lesions, LI-RADS with explanations; writes analysis.json (and evaluation.json against the truth)
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions
 """
@@ -36,6 +39,7 @@ do {
     switch argv[1] {
     case "reconstruct": try ReconstructCommand.run(rest)
     case "demo": try DemoCommand.run(rest)
+    case "analyze": try AnalyzeCommand.run(rest)
     case "project": try ProjectCommand.run(rest)
     case "radiomics": try RadiomicsCommand.run(rest)
     case "signature": try SignatureCommand.run(rest)

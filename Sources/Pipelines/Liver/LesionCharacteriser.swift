@@ -1,0 +1,137 @@
+import Foundation
+
+/// Measures a lesion's attenuation in every registered phase against the surrounding liver and turns the
+/// numbers into LI-RADS features, each with its threshold:
+/// - core = voxels deeper than 55 % of the lesion's maximal depth, rim = outer 35 %; the liver reference is
+///   the median of liver voxels 5–20 mm outside the lesion, other lesions and vessels (PV > liver + 35) excluded;
+/// - nonrim APHE: arterial core − liver ≥ 15 HU; rim APHE: arterial rim − liver ≥ 15 HU with a core below;
+/// - nonperipheral washout: portal venous or delayed core − liver ≤ −10 HU, the core not hypo in the arterial
+///   phase (≥ −5 HU: a temporal reduction, not a hypovascular lesion);
+/// - enhancing capsule: in the portal venous or delayed phase, a ring within 3 mm of the lesion's edge is
+///   brighter than both the liver and the core by ≥ 12 HU in ≥ 50 % ("most") of 12 in-plane sectors on the lesion's
+///   middle slices (cross-section at least half the largest);
+/// - hemangioma (definitely benign): the rim's enhancing part (90th percentile) ≥ liver + 110 HU in the arterial
+///   phase (parallels the blood pool), ≥ 60 HU above the core (peripheral), with delayed fill-in (core ≥ liver − 5);
+/// - simple cyst (definitely benign): a water core (≤ 25 HU in every contrast phase) whose wall does not enhance
+///   (rim portal venous − unenhanced ≤ 35 HU, what partial volume with enhancing liver gives);
+/// - necrosis: a non-enhancing centre (portal venous core ≤ 45 HU) inside an enhancing wall (rim +35 HU or more).
+/// Margins are two standard errors of the compared medians (1.25 · σ / √n each), per "if unsure, absent".
+public struct LesionCharacteriser: Sendable {
+    /// The default rules.
+    public init() {}
+
+    /// Median HU of a lesion's core, rim and surrounding liver in each phase.
+    public struct Attenuation: Sendable, Codable {
+        public var core = SIMD4<Double>(repeating: .nan), rim = SIMD4<Double>(repeating: .nan), liver = SIMD4<Double>(repeating: .nan)
+        /// 90th percentile of the rim: its enhancing part ("in whole or in part").
+        public var rimPeak = SIMD4<Double>(repeating: .nan)
+        public var coreVoxels = 0, rimVoxels = 0, liverVoxels = 0
+    }
+
+    /// Attenuation and features of the lesion `voxels`.
+    public func characterise(_ voxels: [Int], phases: [ContrastPhase: [Float]], levels: PhaseLevels, liver: [Bool],
+                             otherLesions: [Bool], grid: VolumeGrid, sizeMM: Double) -> (Attenuation, [FeatureMeasurement], LIRADSObservation) {
+        var mask = [Bool](repeating: false, count: grid.count)
+        for n in voxels { mask[n] = true }
+        let depth = EuclideanDistance.squaredDistance(to: false, in: mask, grid: grid).map { $0.squareRoot() }
+        let deepest = voxels.map { depth[$0] }.max() ?? 0
+        // The rim always holds the boundary layer (depth of one voxel), however small the lesion.
+        let boundary = Float(min(grid.spacing.x, grid.spacing.y)) + 0.01
+        let core = voxels.filter { depth[$0] >= 0.55 * deepest }, rim = voxels.filter { depth[$0] <= max(0.35 * deepest, boundary) }
+        let outside = EuclideanDistance.squaredDistance(to: true, in: mask, grid: grid)
+        let pv = phases[.portalVenous]!
+        let pvLevel = levels[.portalVenous]
+        let shell = (0..<grid.count).filter {
+            liver[$0] && !otherLesions[$0] && outside[$0] >= 25 && outside[$0] <= 400 && Double(pv[$0]) < pvLevel + 35
+        }
+        var a = Attenuation()
+        (a.coreVoxels, a.rimVoxels, a.liverVoxels) = (core.count, rim.count, shell.count)
+        for (phase, values) in phases {
+            func median(_ set: [Int]) -> Double { LiverSegmenter.median(set.map { Double(values[$0]) }) }
+            (a.core[phase.index], a.rim[phase.index], a.liver[phase.index]) = (median(core), median(rim), median(shell))
+            let sorted = rim.map { Double(values[$0]) }.sorted()
+            a.rimPeak[phase.index] = sorted.isEmpty ? .nan : sorted[sorted.count * 9 / 10]
+        }
+        func index(_ p: ContrastPhase) -> Int { p.index }
+        let (pre, art, port, del) = (0, 1, 2, 3)
+        func margin(_ phase: Int, _ n: Int) -> Double {
+            let sd = levels.spread[phase].isFinite ? levels.spread[phase] : 10
+            return 2 * 1.25 * sd * (1 / Double(max(n, 1)) + 1 / Double(max(a.liverVoxels, 1))).squareRoot()
+        }
+        let coreAP = a.core[art] - a.liver[art], rimAP = a.rim[art] - a.liver[art]
+        let corePV = a.core[port] - a.liver[port], coreDP = a.core[del] - a.liver[del]
+        let capsule = capsuleContrast(mask: mask, depth: depth, core: core, outside: outside, phases: phases, liverLevel: a.liver, grid: grid)
+        var f: [FeatureMeasurement] = []
+        let aphe = FeatureMeasurement("nonrim APHE", "arterial core − liver, HU", value: coreAP, threshold: 15, margin: margin(art, core.count))
+        let rimAPHE = FeatureMeasurement("rim APHE", "arterial rim − liver, HU", value: rimAP, threshold: 15, margin: margin(art, rim.count),
+                                         also: !aphe.present)
+        let notHypoAP = coreAP >= -5
+        let washoutPV = FeatureMeasurement("nonperipheral washout (portal venous)", "portal venous core − liver, HU", value: corePV,
+                                           threshold: -10, margin: margin(port, core.count), below: true, also: notHypoAP)
+        let washoutDP = FeatureMeasurement("nonperipheral washout (delayed)", "delayed core − liver, HU", value: coreDP,
+                                           threshold: -10, margin: margin(del, core.count), below: true, also: notHypoAP)
+        let capsuleF = FeatureMeasurement("enhancing capsule", "sectors of the 0-3 mm shell ≥ 12 HU above liver and core, %",
+                                          value: capsule, threshold: 50, margin: 0)
+        let rimPeakAP = a.rimPeak[art] - a.liver[art]
+        let hemangioma = FeatureMeasurement("hemangioma pattern", "arterial rim peak − liver, HU (peripheral, with delayed fill-in)",
+                                            value: rimPeakAP, threshold: 110, margin: margin(art, rim.count / 10),
+                                            also: coreDP >= -5 && a.rimPeak[art] - a.core[art] >= 60)
+        let rimEnhancement = a.rim[port] - a.rim[pre]
+        let water = max(a.core[art], a.core[port], a.core[del])
+        let cyst = FeatureMeasurement("simple cyst", "highest post-contrast core HU (water; wall does not enhance)", value: water,
+                                      threshold: 25, margin: margin(port, core.count), below: true,
+                                      also: rimEnhancement.isFinite ? rimEnhancement <= 35 : true)
+        let necrosis = FeatureMeasurement("necrosis", "portal venous core HU (non-enhancing centre in an enhancing wall)",
+                                          value: a.core[port], threshold: 45, margin: margin(port, core.count), below: true,
+                                          also: rimEnhancement >= 35 && !cyst.present)
+        f = [aphe, rimAPHE, washoutPV, washoutDP, capsuleF, hemangioma, cyst, necrosis]
+        var o = LIRADSObservation(sizeMM: sizeMM)
+        o.nonrimAPHE = aphe.present
+        o.rimAPHE = rimAPHE.present && !hemangioma.present
+        o.nonperipheralWashout = washoutPV.present || washoutDP.present
+        o.enhancingCapsule = capsuleF.present && !hemangioma.present
+        o.definitelyBenign = hemangioma.present || cyst.present
+        o.necrosis = necrosis.present
+        o.categorizable = phases[.arterial] != nil && (phases[.delayed] != nil || phases[.portalVenous] != nil)
+        return (a, f, o)
+    }
+
+    /// Percentage of 12 in-plane sectors (about the lesion's centre, on its slices) whose radial profile
+    /// across the lesion edge (1 mm bins of signed distance, −3…+3 mm) peaks ≥ 12 HU above both the liver
+    /// and the core, in the portal venous or delayed phase: a thin bright ring wherever the mask's edge fell.
+    func capsuleContrast(mask: [Bool], depth: [Float], core: [Int], outside: [Float], phases: [ContrastPhase: [Float]],
+                         liverLevel: SIMD4<Double>, grid: VolumeGrid) -> Double {
+        let (nx, plane) = (grid.nx, grid.nx * grid.ny)
+        let voxels = mask.indices.filter { mask[$0] }
+        guard !voxels.isEmpty else { return 0 }
+        var centre = SIMD2<Double>.zero
+        for n in voxels { centre += SIMD2(Double(n % nx), Double((n % plane) / nx)) }
+        centre /= Double(voxels.count)
+        var area: [Int: Int] = [:]
+        for n in voxels { area[n / plane, default: 0] += 1 }
+        let largest = area.values.max() ?? 0
+        let slices = area.keys.filter { 2 * area[$0]! >= largest }
+        var best = 0.0
+        for phase in [ContrastPhase.portalVenous, .delayed] {
+            guard let values = phases[phase] else { continue }
+            let coreLevel = LiverSegmenter.median(core.map { Double(values[$0]) })
+            let reference = max(coreLevel, liverLevel[phase.index]) + 12
+            var sums = [Double](repeating: 0, count: 72), counts = [Int](repeating: 0, count: 72)
+            for k in slices { for n in (k * plane)..<((k + 1) * plane) {
+                let signed = mask[n] ? -Double(depth[n]) : Double(outside[n]).squareRoot()
+                guard signed > -3, signed < 3 else { continue }
+                let dx = (Double(n % nx) - centre.x) * grid.spacing.x, dy = (Double((n % plane) / nx) - centre.y) * grid.spacing.y
+                let sector = min(11, Int((atan2(dy, dx) + .pi) / (2 * .pi) * 12)), bin = min(5, Int(signed + 3))
+                sums[sector * 6 + bin] += Double(values[n]); counts[sector * 6 + bin] += 1
+            } }
+            var bright = 0
+            for sector in 0..<12 {
+                var ring = false
+                for bin in (sector * 6)..<(sector * 6 + 6) where counts[bin] >= 3 && sums[bin] / Double(counts[bin]) >= reference { ring = true }
+                if ring { bright += 1 }
+            }
+            best = max(best, Double(bright) / 12 * 100)
+        }
+        return best
+    }
+}

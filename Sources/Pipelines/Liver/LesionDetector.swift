@@ -1,0 +1,75 @@
+/// Finds focal liver lesions in registered, median-smoothed phases as voxels that depart from the liver
+/// in a way vessels do not, then grows each candidate to its full extent:
+/// - hypoattenuating in the portal venous phase (`PV < liver − hypoHU`): HCC washout, cysts, metastases;
+/// - arterial enhancement without portal venous enhancement (`AP > liver + arterialHU`, `PV < liver + 25`):
+///   APHE lesions, rim-enhancing metastases (portal veins stay bright in PV, hepatic veins are dark in AP);
+/// - delayed fill-in dark in the arterial phase (`DP > liver + 15`, `PV < liver + 20`, `AP < liver + 10`):
+///   hemangioma cores (hepatic veins are bright in PV).
+/// Candidates are opened by `openingRadiusMM` and kept from `minimumDiameterMM` equivalent diameter; each is
+/// grown within `growthMM` into voxels that depart from the liver by more than `extentHU` in any contrast
+/// phase, and its axial holes are filled.
+public struct LesionDetector: Sendable {
+    public var hypoHU = 20.0, arterialHU = 30.0, extentHU = 15.0
+    public var openingRadiusMM = 1.6, minimumDiameterMM = 5.0, growthMM = 4.0
+    /// Worker threads (0: one per core).
+    public var threads = 0
+
+    /// The default method.
+    public init() {}
+
+    /// One candidate: its voxels (indices into the grid) and a confidence in [0, 1] from its contrast-to-noise.
+    public struct Candidate: Sendable {
+        public let voxels: [Int]
+        public let confidence: Double
+    }
+
+    /// Candidates inside `liver` (which should exclude the IVC), largest first.
+    public func detect(smoothed: [ContrastPhase: [Float]], levels: PhaseLevels, liver: [Bool], grid: VolumeGrid) -> [Candidate] {
+        guard let pv = smoothed[.portalVenous] else { return [] }
+        let ap = smoothed[.arterial], dp = smoothed[.delayed]
+        let (lPV, lAP, lDP) = (levels[.portalVenous], levels[.arterial], levels[.delayed])
+        let inner = BinaryMorphology.erode(liver, radius: 2, grid: grid, threads: threads)
+        var seed = [Bool](repeating: false, count: grid.count)
+        for n in 0..<grid.count where inner[n] {
+            let v = Double(pv[n])
+            var hit = v < lPV - hypoHU
+            if let ap, !hit { hit = Double(ap[n]) > lAP + arterialHU && v < lPV + 25 }
+            if let ap, let dp, !hit { hit = Double(dp[n]) > lDP + 15 && v < lPV + 20 && Double(ap[n]) < lAP + 10 }
+            seed[n] = hit
+        }
+        let opened = BinaryMorphology.open(seed, radius: openingRadiusMM, grid: grid, threads: threads)
+        let components = ConnectedComponents(opened, grid: grid)
+        let voxelMM3 = grid.spacing.x * grid.spacing.y * grid.spacing.z
+        let minimumVoxels = Int((Double.pi / 6 * minimumDiameterMM * minimumDiameterMM * minimumDiameterMM / voxelMM3).rounded(.up))
+        // Departure from the liver in any contrast phase, for growing.
+        var departs = [Bool](repeating: false, count: grid.count)
+        for (phase, values) in smoothed where phase != .unenhanced {
+            let level = levels[phase]
+            for n in 0..<grid.count where liver[n] && abs(Double(values[n]) - level) > extentHU { departs[n] = true }
+        }
+        var candidates: [Candidate] = []
+        var members = [[Int]](repeating: [], count: components.count)
+        for n in 0..<grid.count where components.labels[n] > 0 { members[Int(components.labels[n]) - 1].append(n) }
+        for voxels in members where voxels.count >= minimumVoxels {
+            var core = [Bool](repeating: false, count: grid.count)
+            for n in voxels { core[n] = true }
+            let zone = BinaryMorphology.dilate(core, radius: growthMM, grid: grid, threads: threads)
+            let grown = (0..<grid.count).map { core[$0] || (zone[$0] && departs[$0] && liver[$0]) }
+            let connected = ConnectedComponents(grown, grid: grid)
+            let label = connected.labels[voxels[0]]
+            let filled = BinaryMorphology.fillHolesPerSlice(connected.mask(of: label), grid: grid)
+            let indices = filled.indices.filter { filled[$0] }
+            let contrast = voxels.map { abs(Double(pv[$0]) - lPV) }.reduce(0, +) / Double(voxels.count)
+            let noise = max(levels.spread[ContrastPhase.portalVenous.index], 1)
+            candidates.append(Candidate(voxels: indices, confidence: min(1, contrast / (6 * noise))))
+        }
+        // Growth may merge candidates of one lesion: keep each voxel set once (the first, larger one wins).
+        candidates.sort { $0.voxels.count > $1.voxels.count }
+        var taken = Set<Int>()
+        return candidates.filter { c in
+            guard !c.voxels.contains(where: taken.contains) else { return false }
+            taken.formUnion(c.voxels)
+            return true
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// Everything the liver analysis measured, as plain values (the JSON report is this, encoded).
+public struct LiverAnalysisResult: Sendable, Codable {
+    /// One analysed lesion.
+    public struct Lesion: Sendable, Codable {
+        public let number: Int
+        /// Centroid, LPS mm.
+        public let centre: SIMD3<Double>
+        /// Couinaud segment holding most of the lesion (1...8).
+        public let segment: Int
+        public let longAxisMM: Double, shortAxisMM: Double, volumeML: Double
+        /// Detection confidence in [0, 1] (portal venous contrast-to-noise, scaled).
+        public let confidence: Double
+        public let attenuation: LesionCharacteriser.Attenuation
+        public let features: [FeatureMeasurement]
+        public let observation: LIRADSObservation
+        public let category: LIRADSCategory
+        public let reason: String
+        /// The plain-language explanation, in LI-RADS terms.
+        public let sentence: String
+    }
+
+    /// How one phase was registered to the portal venous phase.
+    public struct Registration: Sendable, Codable {
+        public let phase: String
+        /// tx, ty, tz (mm), rx, ry, rz (radians), sx, sy, sz.
+        public let parameters: [Double]
+        public let correlationBefore: Double, correlationAfter: Double
+    }
+
+    /// Wall time of one stage, seconds.
+    public struct Stage: Sendable, Codable {
+        public let name: String
+        public let seconds: Double
+    }
+
+    public let study: String
+    public let liverVolumeML: Double
+    /// Volume of Couinaud segments 1...8, mL.
+    public let segmentVolumesML: [Double]
+    /// Liver median HU and noise SD per phase (unenhanced, arterial, portal venous, delayed; NaN if missing).
+    public let liverHU: [Double], liverNoiseHU: [Double]
+    public let planes: CouinaudPlanes
+    public let registrations: [Registration]
+    public let lesions: [Lesion]
+    public let stages: [Stage]
+}

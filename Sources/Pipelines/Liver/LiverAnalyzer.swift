@@ -1,0 +1,123 @@
+import Foundation
+
+/// The liver pipeline on a multiphase CT study: registration of every phase to the portal venous phase,
+/// classical liver segmentation, IVC / hepatic-vein / portal landmarks and plane-based Couinaud segments,
+/// lesion detection, per-lesion measurement and LI-RADS v2018 categorisation with explanations.
+public struct LiverAnalyzer: Sendable {
+    /// Worker threads (0: one per core); results do not depend on it.
+    public var threads = 0
+    public var segmenter = LiverSegmenter()
+    public var registration = PhaseRegistration()
+    public var landmarks = VesselLandmarks()
+    public var detector = LesionDetector()
+    public var characteriser = LesionCharacteriser()
+
+    /// The default pipeline.
+    public init() {}
+
+    /// Called between stages with the stage's name and the fraction done; return false to cancel.
+    public typealias Progress = (_ stage: String, _ fraction: Double) -> Bool
+
+    /// The measured result and the volumes the report draws.
+    public struct Output: Sendable {
+        public let result: LiverAnalysisResult
+        /// Registered phases on the portal venous grid.
+        public let phases: [ContrastPhase: PatientVolume]
+        /// Liver mask (IVC removed), Couinaud labels (0 outside), lesion numbers (0 outside).
+        public let liver: [Bool]
+        public let couinaud: [UInt8]
+        public let lesionNumber: [UInt8]
+    }
+
+    /// Analyses `study`.
+    /// - Throws: `LiverAnalysisError` when a stage cannot proceed or `progress` cancels.
+    public func analyze(_ study: MultiphaseStudy, progress: Progress? = nil) throws -> Output {
+        var stages: [LiverAnalysisResult.Stage] = []
+        var clock = Date()
+        func stage(_ name: String, _ fraction: Double) throws {
+            stages.append(.init(name: name, seconds: Date().timeIntervalSince(clock)))
+            clock = Date()
+            if let progress, !progress(name, fraction) { throw LiverAnalysisError("cancelled after \(name)") }
+        }
+        let portal = study.portalVenous
+        let grid = try portal.voxelGrid()
+        var registered: [ContrastPhase: PatientVolume] = [.portalVenous: portal]
+        var registrations: [LiverAnalysisResult.Registration] = []
+        var method = registration
+        method.threads = threads
+        for phase in [ContrastPhase.unenhanced, .arterial, .delayed] {
+            guard let moving = study.phases[phase] else { continue }
+            let r = try method.register(moving, to: portal)
+            registered[phase] = r.registered
+            registrations.append(.init(phase: phase.slug, parameters: r.parameters,
+                                       correlationBefore: r.correlationBefore, correlationAfter: r.correlationAfter))
+        }
+        try stage("registration", 0.3)
+        var seg = segmenter
+        seg.threads = threads
+        let segmentation = try seg.segment(portal)
+        try stage("liver segmentation", 0.45)
+        let raw = registered.mapValues(\.voxels)
+        let smoothed = raw.mapValues { MedianFilter.median3($0, grid: grid, threads: threads) }
+        var levels = PhaseLevels(smoothed, liver: segmentation.mask)
+        func smoothedVolume(_ phase: ContrastPhase) throws -> PatientVolume? {
+            guard let v = registered[phase], let values = smoothed[phase] else { return nil }
+            return try PatientVolume(nx: v.nx, ny: v.ny, nz: v.nz, spacing: v.spacing, origin: v.origin,
+                                     axisI: v.axisI, axisJ: v.axisJ, axisK: v.axisK, voxels: values)
+        }
+        let found = try landmarks.find(portal: try smoothedVolume(.portalVenous)!, arterial: try smoothedVolume(.arterial),
+                                       liver: segmentation.mask, portalLevel: levels[.portalVenous],
+                                       arterialLevel: registered[.arterial] != nil ? levels[.arterial] : nil)
+        let liver = zip(segmentation.mask, found.cava).map { $0 && !$1 }
+        var couinaud = [UInt8](repeating: 0, count: grid.count)
+        var segmentVoxels = [Int](repeating: 0, count: 9)
+        for k in 0..<grid.nz { for j in 0..<grid.ny { for i in 0..<grid.nx {
+            let n = (k * grid.ny + j) * grid.nx + i
+            guard liver[n] else { continue }
+            let s = found.planes.segment(at: portal.position(i: Double(i), j: Double(j), k: Double(k)))
+            couinaud[n] = s
+            segmentVoxels[Int(s)] += 1
+        } } }
+        try stage("vessels and Couinaud segments", 0.55)
+        levels = PhaseLevels(smoothed, liver: liver)
+        var detector = self.detector
+        detector.threads = threads
+        let candidates = detector.detect(smoothed: smoothed, levels: levels, liver: liver, grid: grid)
+        try stage("lesion detection", 0.75)
+        var lesionNumber = [UInt8](repeating: 0, count: grid.count)
+        for (index, c) in candidates.enumerated() where index < 255 { for n in c.voxels { lesionNumber[n] = UInt8(index + 1) } }
+        let rawLevels = PhaseLevels(raw, liver: liver)
+        let voxelML = grid.spacing.x * grid.spacing.y * grid.spacing.z / 1000
+        var lesions: [LiverAnalysisResult.Lesion] = []
+        for (index, c) in candidates.enumerated() where index < 255 {
+            let number = index + 1
+            let others = lesionNumber.map { $0 != 0 && $0 != UInt8(number) }
+            let size = LesionMeasurement.axialDiameters(c.voxels, grid: grid)
+            let (attenuation, features, observation) = characteriser.characterise(
+                c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: size.long)
+            let assignment = LIRADS.categorize(observation)
+            var centre = SIMD3<Double>.zero
+            var votes = [Int](repeating: 0, count: 9)
+            for n in c.voxels {
+                let (i, j, k) = (n % grid.nx, (n / grid.nx) % grid.ny, n / (grid.nx * grid.ny))
+                centre += portal.position(i: Double(i), j: Double(j), k: Double(k))
+                votes[Int(couinaud[n])] += 1
+            }
+            votes[0] = 0
+            let segment = votes.indices.max { votes[$0] < votes[$1] } ?? 0
+            lesions.append(.init(number: number, centre: centre / Double(c.voxels.count), segment: segment,
+                                 longAxisMM: size.long, shortAxisMM: size.short, volumeML: Double(c.voxels.count) * voxelML,
+                                 confidence: c.confidence, attenuation: attenuation, features: features, observation: observation,
+                                 category: assignment.category, reason: assignment.reason,
+                                 sentence: LesionExplanation.sentence(size: size.long, segment: segment, observation: observation,
+                                                                      category: assignment.category)))
+        }
+        try stage("characterisation and LI-RADS", 1)
+        let result = LiverAnalysisResult(
+            study: study.name, liverVolumeML: Double(liver.lazy.filter { $0 }.count) * voxelML,
+            segmentVolumesML: (1...8).map { Double(segmentVoxels[$0]) * voxelML },
+            liverHU: (0..<4).map { rawLevels.median[$0] }, liverNoiseHU: (0..<4).map { rawLevels.spread[$0] },
+            planes: found.planes, registrations: registrations, lesions: lesions, stages: stages)
+        return Output(result: result, phases: registered, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber)
+    }
+}

@@ -1,0 +1,69 @@
+/// Scores a liver analysis of a phantom study against the phantom's truth: liver and Couinaud Dice,
+/// lesion detection (a detection matches the truth lesion it overlaps most, if that is ≥ 20 % of its
+/// voxels), long-axis error and LI-RADS agreement of matched lesions.
+public struct PhantomEvaluation: Sendable, Codable {
+    /// One truth lesion and what the pipeline made of it.
+    public struct LesionScore: Sendable, Codable {
+        public let number: Int
+        public let kind: PhantomLesionKind
+        public let truthLongAxisMM: Double
+        public let truthCategory: LIRADSCategory
+        /// The matched detection's number, long axis and category (nil when missed).
+        public let detected: Int?
+        public let measuredLongAxisMM: Double?
+        public let measuredCategory: LIRADSCategory?
+    }
+
+    public let seed: UInt64
+    public let liverDice: Double
+    /// Dice of segments 1...8 (NaN where both are empty).
+    public let segmentDice: [Double]
+    public let lesions: [LesionScore]
+    /// Detections that match no truth lesion.
+    public let falsePositives: Int
+    /// The Couinaud landmarks of the truth and those the pipeline found.
+    public let truthPlanes: CouinaudPlanes, foundPlanes: CouinaudPlanes
+
+    /// Mean Couinaud Dice over segments present in the truth.
+    public var meanSegmentDice: Double {
+        let present = segmentDice.filter { $0.isFinite }
+        return present.reduce(0, +) / Double(max(1, present.count))
+    }
+
+    /// Scores `output` against `truth`.
+    public init(_ output: LiverAnalyzer.Output, truth: AbdomenStudy) {
+        seed = truth.anatomy.seed
+        let a = truth.anatomy
+        truthPlanes = CouinaudPlanes(cavaAxis: a.cavaAxis, hepaticVeinAzimuths: a.hepaticVeinAzimuths, portalBifurcationZ: a.portalBifurcationZ)
+        foundPlanes = output.result.planes
+        liverDice = SegmentationScore.dice(output.liver, truth.liver)
+        segmentDice = (1...8).map { s in
+            let a = output.couinaud.map { $0 == UInt8(s) }, b = truth.couinaud.map { $0 == UInt8(s) }
+            return a.contains(true) || b.contains(true) ? SegmentationScore.dice(a, b) : .nan
+        }
+        let detections = output.result.lesions
+        var overlap = [[Int]](repeating: [Int](repeating: 0, count: truth.anatomy.lesions.count + 1), count: detections.count + 1)
+        var sizes = [Int](repeating: 0, count: detections.count + 1)
+        for (found, real) in zip(output.lesionNumber, truth.lesionNumber) where found > 0 {
+            overlap[Int(found)][Int(real)] += 1
+            sizes[Int(found)] += 1
+        }
+        var matchOf = [Int?](repeating: nil, count: truth.anatomy.lesions.count + 1)
+        var falsePositives = 0
+        for d in detections {
+            let row = overlap[d.number]
+            let best = (1..<row.count).max { row[$0] < row[$1] }
+            if let best, row[best] * 5 >= sizes[d.number], row[best] > 0 {
+                if matchOf[best] == nil || (row[best] > overlap[matchOf[best]!][best]) { matchOf[best] = d.number }
+            } else {
+                falsePositives += 1
+            }
+        }
+        self.falsePositives = falsePositives
+        lesions = truth.anatomy.lesions.map { t in
+            let d = matchOf[t.number].map { number in detections.first { $0.number == number }! }
+            return LesionScore(number: t.number, kind: t.kind, truthLongAxisMM: t.longAxisMM, truthCategory: t.truthCategory,
+                               detected: d?.number, measuredLongAxisMM: d?.longAxisMM, measuredCategory: d?.category)
+        }
+    }
+}
