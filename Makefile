@@ -76,10 +76,11 @@ clean:
 	rm -rf .build out
 
 ## test-env: the Python the tests use as independent judges and generators (pydicom, numpy, highdicom,
-## pynetdicom, onnx) in .build/test-venv, the DICOM tools (dciodvfy, dsrdump, Orthanc) they run, and the
+## pynetdicom, onnx) in .build/test-venv, the DICOM tools (dciodvfy, dsrdump, Orthanc) and headless Chromium
+## (report screenshots) they run, and the
 ## onnx package's node test cases for the supported operators (.build/onnx-node-tests)
 test-env: deps
-	@scripts/install-deps.sh dcmtk dicom3tools orthanc orthanc-dicomweb
+	@scripts/install-deps.sh dcmtk dicom3tools orthanc orthanc-dicomweb chromium
 	@[ -x .build/test-venv/bin/python ] || python3 -m venv .build/test-venv
 	@.build/test-venv/bin/python -c "import pydicom, numpy, highdicom, pynetdicom, onnx" 2>/dev/null || \
 	    .build/test-venv/bin/pip install -q pydicom==3.0.2 numpy highdicom==0.28.2 pynetdicom==3.0.4 onnx==1.23.2

@@ -25,11 +25,15 @@ enum AnalyzeCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(output.result).write(to: URL(fileURLWithPath: out + "/analysis.json"))
         try output.writeNIfTI(to: out)
+        let note = String(format: "Synthetic phantom study, seed %llu, %.0f %% dose (image-domain noise %.1f HU).", seed,
+                          options.dose * 100, options.noiseHU / options.dose.squareRoot())
+        try LiverReportHTML.page(output, note: note).write(toFile: out + "/report.html", atomically: true, encoding: .utf8)
+        try encoder.encode(output.stages).write(to: URL(fileURLWithPath: out + "/timing.json"))
         let evaluation = PhantomEvaluation(output, truth: phantom)
         try encoder.encode(evaluation).write(to: URL(fileURLWithPath: out + "/evaluation.json"))
         print(String(format: "phantom %llu rendered in %.1f s; analysis %.1f s (%@)", seed, rendered,
-                     output.result.stages.reduce(0) { $0 + $1.seconds },
-                     output.result.stages.map { String(format: "%@ %.2f", $0.name, $0.seconds) }.joined(separator: ", ")))
+                     output.stages.reduce(0) { $0 + $1.seconds },
+                     output.stages.map { String(format: "%@ %.2f", $0.name, $0.seconds) }.joined(separator: ", ")))
         print(String(format: "liver %.0f mL, Dice %.3f; Couinaud mean Dice %.3f (%@)", output.result.liverVolumeML, evaluation.liverDice,
                      evaluation.meanSegmentDice, evaluation.segmentDice.map { String(format: "%.2f", $0) }.joined(separator: " ")))
         for lesion in output.result.lesions { print("  #\(lesion.number) \(lesion.sentence)") }
@@ -37,6 +41,6 @@ enum AnalyzeCommand {
             let found = t.detected.map { "detected #\($0), \(String(format: "%.1f", t.measuredLongAxisMM!)) mm, \(t.measuredCategory!.rawValue)" } ?? "MISSED"
             print(String(format: "  truth %d %@ %.1f mm %@: %@", t.number, t.kind.rawValue, t.truthLongAxisMM, t.truthCategory.rawValue, found))
         }
-        print("false positives: \(evaluation.falsePositives); written to \(out)/")
+        print("false positives: \(evaluation.falsePositives); report: \(out)/report.html")
     }
 }

@@ -28,6 +28,8 @@ usage: hepatix <command> [options]
   analyze     --phantom SEED [--dose FRACTION] [--threads N] [--out DIR]
               the liver pipeline on the synthetic multiphase study: registration, liver and Couinaud segments,
               lesions, LI-RADS with explanations; writes analysis.json (and evaluation.json against the truth)
+  evaluate    [--seeds 1-20] [--dose 1,0.33] [--threads N] [--out FILE.json] [--verbose]
+              the liver pipeline on many phantom studies, scored against their truth
   demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
   info                                      version, CPU tier, library versions
 """
@@ -40,6 +42,7 @@ do {
     case "reconstruct": try ReconstructCommand.run(rest)
     case "demo": try DemoCommand.run(rest)
     case "analyze": try AnalyzeCommand.run(rest)
+    case "evaluate": try EvaluateCommand.run(rest)
     case "project": try ProjectCommand.run(rest)
     case "radiomics": try RadiomicsCommand.run(rest)
     case "signature": try SignatureCommand.run(rest)

@@ -79,4 +79,21 @@ struct ImageOpsTests {
             #expect(fast[n] == window.sorted()[13])
         }
     }
+
+    /// Binomial smoothing equals the direct 27-tap [1 2 1]³/64 convolution with replicated edges (float
+    /// rounding of three passes: 1e-5 relative).
+    @Test func binomialMatchesDirectConvolution() throws {
+        let grid = try VolumeGrid(nx: 6, ny: 5, nz: 4, spacing: SIMD3(1, 1, 1))
+        let values = (0..<grid.count).map { Float(($0 * 7919) % 97) - 40 }
+        let fast = BinomialSmoothing.smooth(values, grid: grid, threads: 2)
+        for n in 0..<grid.count {
+            let (x, y, z) = (n % 6, (n / 6) % 5, n / 30)
+            var sum: Float = 0
+            for dz in -1...1 { for dy in -1...1 { for dx in -1...1 {
+                let w = Float((dx == 0 ? 2 : 1) * (dy == 0 ? 2 : 1) * (dz == 0 ? 2 : 1)) / 64
+                sum += w * values[min(max(z + dz, 0), 3) * 30 + min(max(y + dy, 0), 4) * 6 + min(max(x + dx, 0), 5)]
+            } } }
+            #expect(abs(fast[n] - sum) <= 1e-5 * max(1, abs(sum)))
+        }
+    }
 }

@@ -1,24 +1,36 @@
 import Foundation
 
-/// Writes 8-bit greyscale PNG images (no external library: the zlib stream uses stored deflate blocks,
+/// Writes 8-bit greyscale and RGB PNG images (no external library: the zlib stream uses stored deflate blocks,
 /// which every PNG reader accepts; images are small enough that compression does not matter here).
 public enum PNGWriter {
     /// Encodes `pixels` (`width × height`, row-major, 0 = black) as a PNG file.
     /// - Throws: `RawFloatFile.Failure.wrongSize` when the pixel count is not `width × height`.
     public static func encode(grey pixels: [UInt8], width: Int, height: Int) throws -> Data {
-        guard width > 0, height > 0, pixels.count == width * height else {
-            throw RawFloatFile.Failure.wrongSize("PNG of \(width) x \(height) needs \(width * height) pixels, got \(pixels.count)")
+        try encode(pixels, width: width, height: height, channels: 1)
+    }
+
+    /// Encodes an RGB picture as a PNG file.
+    /// - Throws: `RawFloatFile.Failure.wrongSize` when the picture is empty.
+    public static func encode(_ image: RGBImage) throws -> Data {
+        try encode(image.pixels, width: image.width, height: image.height, channels: 3)
+    }
+
+    /// PNG of 8-bit greyscale (1 channel) or RGB (3 channels) rows.
+    static func encode(_ pixels: [UInt8], width: Int, height: Int, channels: Int) throws -> Data {
+        guard width > 0, height > 0, pixels.count == width * height * channels else {
+            throw RawFloatFile.Failure.wrongSize("PNG of \(width) x \(height) needs \(width * height * channels) bytes, got \(pixels.count)")
         }
         var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         var header = Data()
         header.appendBigEndian(UInt32(width))
         header.appendBigEndian(UInt32(height))
-        header.append(contentsOf: [8, 0, 0, 0, 0])   // 8-bit, greyscale, deflate, no filter, no interlace
+        header.append(contentsOf: [8, channels == 3 ? 2 : 0, 0, 0, 0])   // 8-bit, grey or RGB, deflate, no filter, no interlace
         appendChunk("IHDR", header, to: &png)
-        var raw = Data(capacity: (width + 1) * height)
+        let row = width * channels
+        var raw = Data(capacity: (row + 1) * height)
         for y in 0..<height {
             raw.append(0)   // filter: none
-            raw.append(contentsOf: pixels[(y * width)..<((y + 1) * width)])
+            raw.append(contentsOf: pixels[(y * row)..<((y + 1) * row)])
         }
         appendChunk("IDAT", zlibStored(raw), to: &png)
         appendChunk("IEND", Data(), to: &png)

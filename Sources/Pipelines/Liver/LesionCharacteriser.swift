@@ -2,7 +2,7 @@ import Foundation
 
 /// Measures a lesion's attenuation in every registered phase against the surrounding liver and turns the
 /// numbers into LI-RADS features, each with its threshold:
-/// - core = voxels deeper than 55 % of the lesion's maximal depth, rim = outer 35 %; the liver reference is
+/// - core = the deepest voxels (beyond 55 % of the maximal depth, at most 30 % of the lesion), rim = outer 35 %; the liver reference is
 ///   the median of liver voxels 5–20 mm outside the lesion, other lesions and vessels (PV > liver + 35) excluded;
 /// - nonrim APHE: arterial core − liver ≥ 15 HU; rim APHE: arterial rim − liver ≥ 15 HU with a core below;
 /// - nonperipheral washout: portal venous or delayed core − liver ≤ −10 HU, the core not hypo in the arterial
@@ -10,8 +10,8 @@ import Foundation
 /// - enhancing capsule: in the portal venous or delayed phase, a ring within 3 mm of the lesion's edge is
 ///   brighter than both the liver and the core by ≥ 12 HU in ≥ 50 % ("most") of 12 in-plane sectors on the lesion's
 ///   middle slices (cross-section at least half the largest);
-/// - hemangioma (definitely benign): the rim's enhancing part (90th percentile) ≥ liver + 110 HU in the arterial
-///   phase (parallels the blood pool), ≥ 60 HU above the core (peripheral), with delayed fill-in (core ≥ liver − 5);
+/// - hemangioma (definitely benign): the rim's enhancing part (90th percentile) ≥ liver + 60 HU and ≥ core + 60 HU
+///   in the arterial phase (peripheral nodules), with centripetal fill-in: the delayed core above the liver (≥ +5 HU);
 /// - simple cyst (definitely benign): a water core (≤ 25 HU in every contrast phase) whose wall does not enhance
 ///   (rim portal venous − unenhanced ≤ 35 HU, what partial volume with enhancing liver gives);
 /// - necrosis: a non-enhancing centre (portal venous core ≤ 45 HU) inside an enhancing wall (rim +35 HU or more).
@@ -28,16 +28,29 @@ public struct LesionCharacteriser: Sendable {
         public var coreVoxels = 0, rimVoxels = 0, liverVoxels = 0
     }
 
-    /// Attenuation and features of the lesion `voxels`.
+    /// Attenuation and features of the lesion `voxels` (indices into `grid`); the work runs in a box around the
+    /// lesion large enough for the 20 mm liver reference shell.
     public func characterise(_ voxels: [Int], phases: [ContrastPhase: [Float]], levels: PhaseLevels, liver: [Bool],
-                             otherLesions: [Bool], grid: VolumeGrid, sizeMM: Double) -> (Attenuation, [FeatureMeasurement], LIRADSObservation) {
+                             otherLesions: [Bool], grid: VolumeGrid, sizeMM: Double) throws -> (Attenuation, [FeatureMeasurement], LIRADSObservation) {
+        let box = try VoxelBox(around: voxels, in: grid, marginMM: 21)
+        return characteriseInBox(voxels.map { box.inner($0)! }, phases: phases.mapValues(box.extract), levels: levels,
+                                 liver: box.extract(liver), otherLesions: box.extract(otherLesions), grid: box.subgrid, sizeMM: sizeMM)
+    }
+
+    func characteriseInBox(_ voxels: [Int], phases: [ContrastPhase: [Float]], levels: PhaseLevels, liver: [Bool],
+                           otherLesions: [Bool], grid: VolumeGrid, sizeMM: Double) -> (Attenuation, [FeatureMeasurement], LIRADSObservation) {
         var mask = [Bool](repeating: false, count: grid.count)
         for n in voxels { mask[n] = true }
         let depth = EuclideanDistance.squaredDistance(to: false, in: mask, grid: grid).map { $0.squareRoot() }
         let deepest = voxels.map { depth[$0] }.max() ?? 0
         // The rim always holds the boundary layer (depth of one voxel), however small the lesion.
         let boundary = Float(min(grid.spacing.x, grid.spacing.y)) + 0.01
-        let core = voxels.filter { depth[$0] >= 0.55 * deepest }, rim = voxels.filter { depth[$0] <= max(0.35 * deepest, boundary) }
+        // Core: deeper than 55 % of the maximal depth, at most the deepest 30 % of voxels (small or flat lesions
+        // are dominated by partial volume) and at least the deepest 5.
+        let byDepth = voxels.sorted { depth[$0] > depth[$1] || (depth[$0] == depth[$1] && $0 < $1) }
+        let coreCount = min(max(min(5, voxels.count), voxels.count * 3 / 10), byDepth.prefix { depth[$0] >= 0.55 * deepest }.count)
+        let core = Array(byDepth.prefix(max(coreCount, min(5, voxels.count))))
+        let rim = voxels.filter { depth[$0] <= max(0.35 * deepest, boundary) }
         let outside = EuclideanDistance.squaredDistance(to: true, in: mask, grid: grid)
         let pv = phases[.portalVenous]!
         let pvLevel = levels[.portalVenous]
@@ -73,9 +86,9 @@ public struct LesionCharacteriser: Sendable {
         let capsuleF = FeatureMeasurement("enhancing capsule", "sectors of the 0-3 mm shell ≥ 12 HU above liver and core, %",
                                           value: capsule, threshold: 50, margin: 0)
         let rimPeakAP = a.rimPeak[art] - a.liver[art]
-        let hemangioma = FeatureMeasurement("hemangioma pattern", "arterial rim peak − liver, HU (peripheral, with delayed fill-in)",
-                                            value: rimPeakAP, threshold: 110, margin: margin(art, rim.count / 10),
-                                            also: coreDP >= -5 && a.rimPeak[art] - a.core[art] >= 60)
+        let hemangioma = FeatureMeasurement("hemangioma pattern", "arterial rim peak − liver, HU (peripheral, delayed fill-in above liver)",
+                                            value: rimPeakAP, threshold: 60, margin: margin(art, rim.count / 10),
+                                            also: coreDP >= 5 && a.rimPeak[art] - a.core[art] >= 60)
         let rimEnhancement = a.rim[port] - a.rim[pre]
         let water = max(a.core[art], a.core[port], a.core[del])
         let cyst = FeatureMeasurement("simple cyst", "highest post-contrast core HU (water; wall does not enhance)", value: water,

@@ -1,4 +1,4 @@
-/// Finds focal liver lesions in registered, median-smoothed phases as voxels that depart from the liver
+/// Finds focal liver lesions in registered, smoothed phases as voxels that depart from the liver
 /// in a way vessels do not, then grows each candidate to its full extent:
 /// - hypoattenuating in the portal venous phase (`PV < liver − hypoHU`): HCC washout, cysts, metastases;
 /// - arterial enhancement without portal venous enhancement (`AP > liver + arterialHU`, `PV < liver + 25`):
@@ -51,14 +51,19 @@ public struct LesionDetector: Sendable {
         var members = [[Int]](repeating: [], count: components.count)
         for n in 0..<grid.count where components.labels[n] > 0 { members[Int(components.labels[n]) - 1].append(n) }
         for voxels in members where voxels.count >= minimumVoxels {
-            var core = [Bool](repeating: false, count: grid.count)
-            for n in voxels { core[n] = true }
-            let zone = BinaryMorphology.dilate(core, radius: growthMM, grid: grid, threads: threads)
-            let grown = (0..<grid.count).map { core[$0] || (zone[$0] && departs[$0] && liver[$0]) }
-            let connected = ConnectedComponents(grown, grid: grid)
-            let label = connected.labels[voxels[0]]
-            let filled = BinaryMorphology.fillHolesPerSlice(connected.mask(of: label), grid: grid)
-            let indices = filled.indices.filter { filled[$0] }
+            // Grow inside a box around the candidate (the growth radius plus a voxel of background).
+            guard let box = try? VoxelBox(around: voxels, in: grid, marginMM: growthMM + 2 * grid.spacing.max()) else { continue }
+            var core = [Bool](repeating: false, count: box.subgrid.count)
+            for n in voxels { core[box.inner(n)!] = true }
+            let zone = BinaryMorphology.dilate(core, radius: growthMM, grid: box.subgrid, threads: 1)
+            let grown = (0..<box.subgrid.count).map { m -> Bool in
+                let n = box.outer(m)
+                return core[m] || (zone[m] && departs[n] && liver[n])
+            }
+            let connected = ConnectedComponents(grown, grid: box.subgrid)
+            let label = connected.labels[box.inner(voxels[0])!]
+            let filled = BinaryMorphology.fillHolesPerSlice(connected.mask(of: label), grid: box.subgrid)
+            let indices = filled.indices.filter { filled[$0] }.map(box.outer).sorted()
             let contrast = voxels.map { abs(Double(pv[$0]) - lPV) }.reduce(0, +) / Double(voxels.count)
             let noise = max(levels.spread[ContrastPhase.portalVenous.index], 1)
             candidates.append(Candidate(voxels: indices, confidence: min(1, contrast / (6 * noise))))

@@ -8,6 +8,8 @@ public struct LiverAnalysisResult: Sendable, Codable {
         /// Couinaud segment holding most of the lesion (1...8).
         public let segment: Int
         public let longAxisMM: Double, shortAxisMM: Double, volumeML: Double
+        /// Axial slice (portal venous grid) holding the long axis.
+        public let slice: Int
         /// Detection confidence in [0, 1] (portal venous contrast-to-noise, scaled).
         public let confidence: Double
         public let attenuation: LesionCharacteriser.Attenuation
@@ -27,12 +29,6 @@ public struct LiverAnalysisResult: Sendable, Codable {
         public let correlationBefore: Double, correlationAfter: Double
     }
 
-    /// Wall time of one stage, seconds.
-    public struct Stage: Sendable, Codable {
-        public let name: String
-        public let seconds: Double
-    }
-
     public let study: String
     public let liverVolumeML: Double
     /// Volume of Couinaud segments 1...8, mL.
@@ -42,5 +38,10 @@ public struct LiverAnalysisResult: Sendable, Codable {
     public let planes: CouinaudPlanes
     public let registrations: [Registration]
     public let lesions: [Lesion]
-    public let stages: [Stage]
+}
+
+/// Wall time of one analysis stage, seconds (kept out of the result so that reports are deterministic).
+public struct AnalysisStage: Sendable, Codable {
+    public let name: String
+    public let seconds: Double
 }

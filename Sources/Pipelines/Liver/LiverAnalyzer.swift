@@ -27,12 +27,14 @@ public struct LiverAnalyzer: Sendable {
         public let liver: [Bool]
         public let couinaud: [UInt8]
         public let lesionNumber: [UInt8]
+        /// Wall time of each stage.
+        public let stages: [AnalysisStage]
     }
 
     /// Analyses `study`.
     /// - Throws: `LiverAnalysisError` when a stage cannot proceed or `progress` cancels.
     public func analyze(_ study: MultiphaseStudy, progress: Progress? = nil) throws -> Output {
-        var stages: [LiverAnalysisResult.Stage] = []
+        var stages: [AnalysisStage] = []
         var clock = Date()
         func stage(_ name: String, _ fraction: Double) throws {
             stages.append(.init(name: name, seconds: Date().timeIntervalSince(clock)))
@@ -58,7 +60,7 @@ public struct LiverAnalyzer: Sendable {
         let segmentation = try seg.segment(portal)
         try stage("liver segmentation", 0.45)
         let raw = registered.mapValues(\.voxels)
-        let smoothed = raw.mapValues { MedianFilter.median3($0, grid: grid, threads: threads) }
+        let smoothed = raw.mapValues { BinomialSmoothing.smooth($0, grid: grid, threads: threads) }
         var levels = PhaseLevels(smoothed, liver: segmentation.mask)
         func smoothedVolume(_ phase: ContrastPhase) throws -> PatientVolume? {
             guard let v = registered[phase], let values = smoothed[phase] else { return nil }
@@ -93,7 +95,7 @@ public struct LiverAnalyzer: Sendable {
             let number = index + 1
             let others = lesionNumber.map { $0 != 0 && $0 != UInt8(number) }
             let size = LesionMeasurement.axialDiameters(c.voxels, grid: grid)
-            let (attenuation, features, observation) = characteriser.characterise(
+            let (attenuation, features, observation) = try characteriser.characterise(
                 c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: size.long)
             let assignment = LIRADS.categorize(observation)
             var centre = SIMD3<Double>.zero
@@ -106,7 +108,7 @@ public struct LiverAnalyzer: Sendable {
             votes[0] = 0
             let segment = votes.indices.max { votes[$0] < votes[$1] } ?? 0
             lesions.append(.init(number: number, centre: centre / Double(c.voxels.count), segment: segment,
-                                 longAxisMM: size.long, shortAxisMM: size.short, volumeML: Double(c.voxels.count) * voxelML,
+                                 longAxisMM: size.long, shortAxisMM: size.short, volumeML: Double(c.voxels.count) * voxelML, slice: size.slice,
                                  confidence: c.confidence, attenuation: attenuation, features: features, observation: observation,
                                  category: assignment.category, reason: assignment.reason,
                                  sentence: LesionExplanation.sentence(size: size.long, segment: segment, observation: observation,
@@ -117,7 +119,7 @@ public struct LiverAnalyzer: Sendable {
             study: study.name, liverVolumeML: Double(liver.lazy.filter { $0 }.count) * voxelML,
             segmentVolumesML: (1...8).map { Double(segmentVoxels[$0]) * voxelML },
             liverHU: (0..<4).map { rawLevels.median[$0] }, liverNoiseHU: (0..<4).map { rawLevels.spread[$0] },
-            planes: found.planes, registrations: registrations, lesions: lesions, stages: stages)
-        return Output(result: result, phases: registered, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber)
+            planes: found.planes, registrations: registrations, lesions: lesions)
+        return Output(result: result, phases: registered, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber, stages: stages)
     }
 }

@@ -14,7 +14,7 @@ import Foundation
 /// 4. Closing by `closingRadiusMM`, axial hole filling, trilinear upsampling.
 public struct LiverSegmenter: Sendable {
     /// Working-grid voxel edge, mm.
-    public var workingSpacingMM = 3.0
+    public var workingSpacingMM = 2.0
     /// Erosion that separates organ cores when looking for the seed, mm.
     public var seedErosionMM = 9.0
     /// Half-width of the liver window in robust standard deviations.

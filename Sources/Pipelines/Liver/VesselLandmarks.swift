@@ -27,7 +27,7 @@ public struct VesselLandmarks: Sendable {
         public let veinVoxels: [Int]
     }
 
-    /// Landmarks from the portal venous and (registered) arterial volumes (median-smoothed), the liver mask and its levels.
+    /// Landmarks from the portal venous and (registered) arterial volumes (smoothed), the liver mask and its levels.
     public func find(portal: PatientVolume, arterial: PatientVolume?, liver: [Bool],
                      portalLevel: Double, arterialLevel: Double?) throws -> Result {
         let (nx, ny, nz) = (portal.nx, portal.ny, portal.nz), plane = nx * ny

@@ -21,6 +21,8 @@ public struct PhantomEvaluation: Sendable, Codable {
     public let lesions: [LesionScore]
     /// Detections that match no truth lesion.
     public let falsePositives: Int
+    /// Worst displacement error (mm) of each registered phase over the liver's voxels: |found map − true motion|.
+    public let registrationErrorMM: [String: Double]
     /// The Couinaud landmarks of the truth and those the pipeline found.
     public let truthPlanes: CouinaudPlanes, foundPlanes: CouinaudPlanes
 
@@ -36,6 +38,21 @@ public struct PhantomEvaluation: Sendable, Codable {
         let a = truth.anatomy
         truthPlanes = CouinaudPlanes(cavaAxis: a.cavaAxis, hepaticVeinAzimuths: a.hepaticVeinAzimuths, portalBifurcationZ: a.portalBifurcationZ)
         foundPlanes = output.result.planes
+        let portal = truth.study.portalVenous
+        let liverPoints = truth.liver.indices.filter { truth.liver[$0] && $0 % 7 == 0 }.map { n in
+            portal.position(i: Double(n % portal.nx), j: Double((n / portal.nx) % portal.ny), k: Double(n / (portal.nx * portal.ny)))
+        }
+        var errors: [String: Double] = [:]
+        for r in output.result.registrations {
+            guard let phase = ContrastPhase.acquisitionOrder.first(where: { $0.slug == r.phase }) else { continue }
+            let moved = AffineResampling.Map.rigidZ(angle: a.phaseRotations[phase.index], translation: a.phaseShifts[phase.index])
+            let found = PhaseRegistration.map(r.parameters), centre = portal.centre
+            errors[r.phase] = liverPoints.map { p in
+                let d = (centre + found.apply(p - centre)) - moved.apply(p)
+                return (d * d).sum().squareRoot()
+            }.max() ?? 0
+        }
+        registrationErrorMM = errors
         liverDice = SegmentationScore.dice(output.liver, truth.liver)
         segmentDice = (1...8).map { s in
             let a = output.couinaud.map { $0 == UInt8(s) }, b = truth.couinaud.map { $0 == UInt8(s) }

@@ -1,0 +1,65 @@
+/// The pictures of the liver report: an axial overview with the Couinaud segments tinted and the lesions
+/// outlined, and for each lesion its phases side by side with the lesion (yellow) and the liver reference
+/// region (cyan) drawn — the evidence behind each LI-RADS feature.
+public enum LiverReportImages {
+    /// Segment tints 1...8.
+    public static let segmentColours: [DisplayColour] = [
+        DisplayColour(230, 25, 75), DisplayColour(60, 180, 75), DisplayColour(255, 225, 25), DisplayColour(0, 130, 200),
+        DisplayColour(245, 130, 48), DisplayColour(145, 30, 180), DisplayColour(70, 240, 240), DisplayColour(240, 50, 230),
+    ]
+    static let lesionColour = DisplayColour(255, 255, 0), referenceColour = DisplayColour(0, 220, 255)
+
+    /// The portal venous slice with most liver, segments tinted (35 %), lesions outlined.
+    public static func overview(_ output: LiverAnalyzer.Output) throws -> (image: RGBImage, slice: Int) {
+        let portal = output.phases[.portalVenous]!
+        let plane = portal.nx * portal.ny
+        let k = (0..<portal.nz).max { a, b in
+            output.liver[(a * plane)..<((a + 1) * plane)].lazy.filter { $0 }.count
+                < output.liver[(b * plane)..<((b + 1) * plane)].lazy.filter { $0 }.count
+        } ?? portal.nz / 2
+        let lesions = SliceRenderer.Overlay(mask: output.lesionNumber.map { $0 > 0 ? 1 : 0 }, colour: lesionColour)
+        var image = try SliceRenderer.render(portal, slice: k, windowCentre: 60, windowWidth: 400, overlays: [lesions])
+        for p in 0..<plane {
+            let s = Int(output.couinaud[k * plane + p])
+            guard s > 0, image.pixels[3 * p] != 255 || image.pixels[3 * p + 2] != 0 else { continue }
+            let c = segmentColours[s - 1]
+            for (channel, value) in [c.red, c.green, c.blue].enumerated() {
+                image.pixels[3 * p + channel] = UInt8((Double(image.pixels[3 * p + channel]) * 0.65 + Double(value) * 0.35).rounded())
+            }
+        }
+        return (image, k)
+    }
+
+    /// The lesion's long-axis slice in every phase (unenhanced, arterial, portal venous, delayed), cropped to
+    /// the lesion plus a margin and enlarged `zoom` times, with the lesion and liver reference outlined.
+    public static func phasePanel(_ output: LiverAnalyzer.Output, lesion: LiverAnalysisResult.Lesion, zoom: Int = 3) throws -> RGBImage {
+        let portal = output.phases[.portalVenous]!
+        let grid = try portal.voxelGrid()
+        let (nx, ny, plane, k) = (portal.nx, portal.ny, portal.nx * portal.ny, lesion.slice)
+        let mine = output.lesionNumber.map { $0 == UInt8(lesion.number) }
+        let distance = EuclideanDistance.squaredDistance(to: true, in: mine, grid: grid)
+        let reference = (0..<mine.count).map { n -> UInt8 in
+            output.liver[n] && output.lesionNumber[n] == 0 && distance[n] >= 25 && distance[n] <= 400 ? 1 : 0
+        }
+        let outlines = [SliceRenderer.Overlay(mask: mine.map { $0 ? 1 : 0 }, colour: lesionColour),
+                        SliceRenderer.Overlay(mask: reference, colour: referenceColour)]
+        var xs: [Int] = [], ys: [Int] = []
+        for p in 0..<plane where mine[k * plane + p] { xs.append(p % nx); ys.append(p / nx) }
+        let centre = (x: ((xs.min() ?? 0) + (xs.max() ?? 0)) / 2, y: ((ys.min() ?? 0) + (ys.max() ?? 0)) / 2)
+        let half = Int((max(20, 1.2 * lesion.longAxisMM) / portal.spacing.x).rounded())
+        let side = 2 * half + 1
+        let phases = ContrastPhase.acquisitionOrder.filter { output.phases[$0] != nil }
+        var panel = RGBImage(width: phases.count * side * zoom + (phases.count - 1) * 4, height: side * zoom)
+        for (column, phase) in phases.enumerated() {
+            let picture = try SliceRenderer.render(output.phases[phase]!, slice: k, windowCentre: 60, windowWidth: 400, overlays: outlines)
+            for y in 0..<(side * zoom) { for x in 0..<(side * zoom) {
+                let (sx, sy) = (centre.x - half + x / zoom, centre.y - half + y / zoom)
+                guard sx >= 0, sy >= 0, sx < nx, sy < ny else { continue }
+                let at = (sy * nx + sx) * 3
+                panel.set(column * (side * zoom + 4) + x, y,
+                          DisplayColour(picture.pixels[at], picture.pixels[at + 1], picture.pixels[at + 2]))
+            } }
+        }
+        return panel
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Hepatix
+
+/// `hepatix evaluate --seeds 1-20 [--dose 1,0.33] [--threads N] [--out FILE.json]`: the liver pipeline on
+/// many phantom studies, scored against their truth (the acceptance figures of the liver analysis).
+enum EvaluateCommand {
+    static func run(_ args: ArraySlice<String>) throws {
+        let a = try Arguments(args, valued: ["--seeds", "--dose", "--threads", "--out"], flags: ["--verbose"])
+        let range = (a["--seeds"] ?? "1-20").split(separator: "-").compactMap { UInt64($0) }
+        guard range.count == 2 || range.count == 1 else { throw CLIError("--seeds takes A-B or A") }
+        let seeds = range[0]...(range.last!)
+        let doses = try (a["--dose"] ?? "1").split(separator: ",").map { text -> Double in
+            guard let d = Double(text) else { throw CLIError("--dose takes numbers separated by commas") }
+            return d
+        }
+        var report: [String: PhantomScorecard] = [:]
+        for dose in doses {
+            var evaluations: [PhantomEvaluation] = []
+            for seed in seeds {
+                var options = AbdomenStudy.Options()
+                options.dose = dose
+                options.threads = try a.int("--threads", default: 0)
+                let phantom = try AbdomenStudy.render(seed: seed, options: options)
+                var analyzer = LiverAnalyzer()
+                analyzer.threads = options.threads
+                let e = PhantomEvaluation(try analyzer.analyze(phantom.study), truth: phantom)
+                evaluations.append(e)
+                if a.has("--verbose") {
+                    let misses = e.lesions.filter { $0.detected == nil }.map { "\($0.kind.rawValue) \(Int($0.truthLongAxisMM.rounded())) mm" }
+                    let wrong = e.lesions.filter { $0.detected != nil && $0.measuredCategory != $0.truthCategory }
+                        .map { "\($0.kind.rawValue) \($0.truthCategory.rawValue)->\($0.measuredCategory!.rawValue)" }
+                    print(String(format: "seed %llu dose %.2f: liver %.3f, segments %.3f, FP %d, missed [%@], miscategorised [%@]", seed, dose,
+                                 e.liverDice, e.meanSegmentDice, e.falsePositives, misses.joined(separator: ", "), wrong.joined(separator: ", ")))
+                    fflush(stdout)
+                }
+            }
+            let card = PhantomScorecard(evaluations)
+            report[String(format: "%.2f", dose)] = card
+            print(String(format: "dose %.2f:", dose))
+            print(card.summary)
+        }
+        if let out = a["--out"] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: out))
+        }
+    }
+}
