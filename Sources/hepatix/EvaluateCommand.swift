@@ -31,7 +31,7 @@ enum EvaluateCommand {
                         .map { "\($0.kind.rawValue) \($0.truthCategory.rawValue)->\($0.measuredCategory!.rawValue)" }
                     print(String(format: "seed %llu dose %.2f: liver %.3f, segments %.3f, FP %d, missed [%@], miscategorised [%@]", seed, dose,
                                  e.liverDice, e.meanSegmentDice, e.falsePositives, misses.joined(separator: ", "), wrong.joined(separator: ", ")))
-                    fflush(stdout)
+                    fflush(nil)
                 }
             }
             let card = PhantomScorecard(evaluations)
