@@ -20,7 +20,7 @@ build: deps
 	@ln -sf hepatix-cli $(BUILD)/hepatix
 	@ln -sf libhepatix.so $(BUILD)/libhepatix.so.$(SOVER)
 
-## demo: simulate a phantom scan, reconstruct it, write images and figures to out/demo
+## demo: analyse the built-in multiphase phantom study; the report is out/demo/report.html
 demo: build
 	$(BUILD)/hepatix demo --out out/demo
 

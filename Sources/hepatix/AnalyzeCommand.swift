@@ -1,18 +1,26 @@
 import Foundation
 import Hepatix
 
-/// `hepatix analyze --phantom SEED [--dose D] [--threads N] --out DIR`: the liver pipeline on the built-in
+/// `hepatix analyze --phantom SEED [--dose D] [--acquisition image|fbp|ir] [--threads N] --out DIR`: the liver pipeline on the built-in
 /// phantom study (DICOM input comes through `hepatix dicom` loading), writing `analysis.json` and, for a
 /// phantom, `evaluation.json` (scores against its truth).
 enum AnalyzeCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--phantom", "--dose", "--threads", "--out"])
+        let a = try Arguments(args, valued: ["--phantom", "--dose", "--acquisition", "--threads", "--out"])
         let out = a["--out"] ?? "out/analysis"
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         guard let seedText = a["--phantom"], let seed = UInt64(seedText) else { throw CLIError("analyze needs --phantom SEED") }
         var options = AbdomenStudy.Options()
         options.threads = try a.int("--threads", default: 0)
+        options.acquisition = try EvaluateCommand.acquisition(a)
         if let dose = a["--dose"] { guard let d = Double(dose) else { throw CLIError("--dose must be a number") }; options.dose = d }
+        try analyzePhantom(seed: seed, options: options, out: out)
+    }
+
+    /// Renders phantom `seed`, analyses it with a progress bar and writes every output into `out`:
+    /// `analysis.json`, `evaluation.json`, `timing.json`, NIfTI volumes (results and truth) and `report.html`;
+    /// prints the stage times, the scores and one sentence per lesion.
+    static func analyzePhantom(seed: UInt64, options: AbdomenStudy.Options, out: String) throws {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let bar = ProgressBar(label: "analyze")
         let start = Date()
         let phantom = try AbdomenStudy.render(seed: seed, options: options)
@@ -25,8 +33,15 @@ enum AnalyzeCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(output.result).write(to: URL(fileURLWithPath: out + "/analysis.json"))
         try output.writeNIfTI(to: out)
-        let note = String(format: "Synthetic phantom study, seed %llu, %.0f %% dose (image-domain noise %.1f HU).", seed,
-                          options.dose * 100, options.noiseHU / options.dose.squareRoot())
+        try phantom.writeTruthNIfTI(to: out)
+        let acquisition: String
+        switch options.acquisition {
+        case .image: acquisition = String(format: "image-domain noise %.1f HU", options.noiseHU / options.dose.squareRoot())
+        case .fbp, .ir:
+            acquisition = String(format: "fan-beam scan, %d views, %.2g photons per ray at full dose, %@", options.scanner.views,
+                                 options.scanner.incidentPhotons, options.acquisition == .fbp ? "FBP (Hann)" : "hybrid IR")
+        }
+        let note = String(format: "Synthetic phantom study, seed %llu, %.0f %% dose (%@).", seed, options.dose * 100, acquisition)
         try LiverReportHTML.page(output, note: note).write(toFile: out + "/report.html", atomically: true, encoding: .utf8)
         try encoder.encode(output.stages).write(to: URL(fileURLWithPath: out + "/timing.json"))
         let evaluation = PhantomEvaluation(output, truth: phantom)

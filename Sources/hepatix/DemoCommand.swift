@@ -1,17 +1,26 @@
 import Foundation
 import Hepatix
 
-/// `hepatix demo [--out DIR] [--threads N]`: the built-in phantom study. Today: exact analytic scans
-/// of the Shepp–Logan phantoms (parallel, equiangular fan, cone beam), reconstructed by FBP/FDK, and a
-/// dose study (100/50/33/25 % dose, FBP against hybrid IR), written as PNG slices with one line of
-/// accuracy figures per case.
+/// `hepatix demo [--out DIR] [--threads N] [--scans]`: the main job on the built-in study. The liver
+/// pipeline analyses the default multiphase abdomen phantom (seed 1) and writes its report; nothing is
+/// opened, the report's path is printed. `--scans` adds the reconstruction demos: exact analytic scans of
+/// the Shepp–Logan phantoms (parallel, equiangular fan, cone beam) reconstructed by FBP/FDK, and a dose
+/// study (100/50/33/25 % dose, FBP against hybrid IR), as PNG slices with one line of accuracy figures each.
 enum DemoCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--out", "--threads"])
+        let a = try Arguments(args, valued: ["--out", "--threads"], flags: ["--scans"])
         let out = a["--out"] ?? "out/demo"
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         print(BuildInfo.summary)
-        let cases = try PhantomScanDemo.run(threads: try a.int("--threads", default: 0))
+        var options = AbdomenStudy.Options()
+        options.threads = try a.int("--threads", default: 0)
+        try AnalyzeCommand.analyzePhantom(seed: 1, options: options, out: out)
+        if a.has("--scans") { try scans(out: out + "/scans", threads: options.threads) }
+    }
+
+    /// The reconstruction demos, written into `out`.
+    static func scans(out: String, threads: Int) throws {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let cases = try PhantomScanDemo.run(threads: threads)
         for c in cases {
             let g = c.grid
             let slug = c.name.lowercased().filter { $0.isLetter || $0 == " " }.split(separator: " ").joined(separator: "-")
@@ -27,7 +36,7 @@ enum DemoCommand {
             }
             print(String(format: "%@: %d x %d x %d, interior RMSE %.2e /mm (water 2.0e-2), %.3f s", c.name, g.nx, g.ny, g.nz, c.rmse, c.seconds))
         }
-        let study = try DoseStudyDemo.run(threads: try a.int("--threads", default: 0))
+        let study = try DoseStudyDemo.run(threads: threads)
         print(String(format: "dose study (parallel beam, %.0f photons per ray at full dose): interior RMSE, FBP (Hann) vs hybrid IR", study.fullDosePhotons))
         for level in study.levels {
             let percent = Int((level.dose * 100).rounded())

@@ -5,7 +5,7 @@ import Hepatix
 /// many phantom studies, scored against their truth (the acceptance figures of the liver analysis).
 enum EvaluateCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--seeds", "--dose", "--threads", "--out"], flags: ["--verbose"])
+        let a = try Arguments(args, valued: ["--seeds", "--dose", "--acquisition", "--threads", "--out"], flags: ["--verbose"])
         let range = (a["--seeds"] ?? "1-20").split(separator: "-").compactMap { UInt64($0) }
         guard range.count == 2 || range.count == 1 else { throw CLIError("--seeds takes A-B or A") }
         let seeds = range[0]...(range.last!)
@@ -20,6 +20,7 @@ enum EvaluateCommand {
                 var options = AbdomenStudy.Options()
                 options.dose = dose
                 options.threads = try a.int("--threads", default: 0)
+                options.acquisition = try acquisition(a)
                 let phantom = try AbdomenStudy.render(seed: seed, options: options)
                 var analyzer = LiverAnalyzer()
                 analyzer.threads = options.threads
@@ -44,5 +45,12 @@ enum EvaluateCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: out))
         }
+    }
+
+    /// The `--acquisition image|fbp|ir` option (default image-domain noise).
+    static func acquisition(_ a: Arguments) throws -> PhantomAcquisition {
+        guard let text = a["--acquisition"] else { return .image }
+        guard let method = PhantomAcquisition(rawValue: text) else { throw CLIError("--acquisition takes image, fbp or ir") }
+        return method
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Hepatix
 
-/// The `hepatix` command line: `reconstruct`, `demo`, `info`.
+/// The `hepatix` command line: one subcommand per job (see `usage`).
 let usage = """
 usage: hepatix <command> [options]
   reconstruct --workload DIR/geometry.json [--algorithm fbp|sirt|ossart|cgls|pwls-tv|hybrid] [--iterations N] [--subsets S] [--relaxation L]
@@ -25,12 +25,15 @@ usage: hepatix <command> [options]
   infer       --model M.onnx --input X.f32 --shape 1,1,512,512 --out Y.f32 [--engine fast|reference] [--threads N] [--repeat K]
               [--patch D,H,W [--overlap 0.5]]   (sliding windows with Gaussian blending)
               runs an ONNX model (CNN engine; the reference interpreter on request), prints timings as JSON
-  analyze     --phantom SEED [--dose FRACTION] [--threads N] [--out DIR]
+  analyze     --phantom SEED [--dose FRACTION] [--acquisition image|fbp|ir] [--threads N] [--out DIR]
               the liver pipeline on the synthetic multiphase study: registration, liver and Couinaud segments,
-              lesions, LI-RADS with explanations; writes analysis.json (and evaluation.json against the truth)
-  evaluate    [--seeds 1-20] [--dose 1,0.33] [--threads N] [--out FILE.json] [--verbose]
+              lesions, LI-RADS with explanations; writes report.html, analysis.json, NIfTIs and evaluation.json
+              (scores against the truth); fbp/ir scan every slice in fan beam and reconstruct it
+  evaluate    [--seeds 1-20] [--dose 1,0.33] [--acquisition image|fbp|ir] [--threads N] [--out FILE.json] [--verbose]
               the liver pipeline on many phantom studies, scored against their truth
-  demo        [--out DIR] [--threads N]     simulate a phantom scan, reconstruct it, write PNG slices
+  demo        [--out DIR] [--threads N] [--scans]
+              analyse the default phantom study (seed 1) and print where its report is; --scans adds the
+              reconstruction demos (analytic scans, FBP/FDK, a dose study) as PNG slices
   info                                      version, CPU tier, library versions
 """
 

@@ -52,4 +52,28 @@ public enum BinaryMorphology {
         }
         return filled
     }
+
+    /// Fills every background region that does not reach the volume's faces (6-connected): cavities
+    /// enclosed in 3D, which a slice-by-slice fill misses where a slice's ring is open.
+    public static func fillHoles(_ mask: [Bool], grid: VolumeGrid) -> [Bool] {
+        let (nx, ny, nz, plane) = (grid.nx, grid.ny, grid.nz, grid.nx * grid.ny)
+        var outside = [Bool](repeating: false, count: grid.count)
+        var stack: [Int] = []
+        func push(_ n: Int) {
+            if !mask[n] && !outside[n] { outside[n] = true; stack.append(n) }
+        }
+        for k in 0..<nz { for j in 0..<ny { for i in 0..<nx where i == 0 || j == 0 || k == 0 || i == nx - 1 || j == ny - 1 || k == nz - 1 {
+            push((k * ny + j) * nx + i)
+        } } }
+        while let n = stack.popLast() {
+            let i = n % nx, j = (n / nx) % ny, k = n / plane
+            if i > 0 { push(n - 1) }
+            if i < nx - 1 { push(n + 1) }
+            if j > 0 { push(n - nx) }
+            if j < ny - 1 { push(n + nx) }
+            if k > 0 { push(n - plane) }
+            if k < nz - 1 { push(n + plane) }
+        }
+        return outside.map { !$0 }
+    }
 }

@@ -1,9 +1,9 @@
 /// Separable [1 2 1]/4 smoothing along x, y and z (edges replicated): a 3×3×3 binomial kernel that lowers
 /// white noise to 23 % of its SD (like a 3×3×3 median) in three cheap passes, used before thresholding.
 public enum BinomialSmoothing {
-    /// `values` smoothed along every axis of length > 1.
+    /// `values` smoothed along x and y and, if `alongZ`, z (every axis of length > 1).
     /// - Complexity: O(n), parallel over slices; the result does not depend on `threads`.
-    public static func smooth(_ values: [Float], grid: VolumeGrid, threads: Int = 0) -> [Float] {
+    public static func smooth(_ values: [Float], grid: VolumeGrid, alongZ: Bool = true, threads: Int = 0) -> [Float] {
         precondition(values.count == grid.count, "\(values.count) values for a grid of \(grid.count)")
         var a = values, b = [Float](repeating: 0, count: values.count)
         let (nx, ny, nz, plane) = (grid.nx, grid.ny, grid.nz, grid.nx * grid.ny)
@@ -29,6 +29,7 @@ public enum BinomialSmoothing {
         }
         pass(a, &b, stride: 1, n: nx)
         pass(b, &a, stride: nx, n: ny)
+        guard alongZ else { return a }
         pass(a, &b, stride: plane, n: nz)
         return b
     }

@@ -12,8 +12,8 @@ import Foundation
 ///   middle slices (cross-section at least half the largest);
 /// - hemangioma (definitely benign): the rim's enhancing part (90th percentile) ≥ liver + 60 HU and ≥ core + 60 HU
 ///   in the arterial phase (peripheral nodules), with centripetal fill-in: the delayed core above the liver (≥ +5 HU);
-/// - simple cyst (definitely benign): a water core (≤ 25 HU in every contrast phase) whose wall does not enhance
-///   (rim portal venous − unenhanced ≤ 35 HU, what partial volume with enhancing liver gives);
+/// - simple cyst (definitely benign): a water core (mean of the post-contrast core medians ≤ 18 HU: water is
+///   0-15 HU, necrotic tumour 20-40 HU) that does not enhance (portal venous − unenhanced core ≤ 12 HU);
 /// - necrosis: a non-enhancing centre (portal venous core ≤ 45 HU) inside an enhancing wall (rim +35 HU or more).
 /// Margins are two standard errors of the compared medians (1.25 · σ / √n each), per "if unsure, absent".
 public struct LesionCharacteriser: Sendable {
@@ -89,11 +89,12 @@ public struct LesionCharacteriser: Sendable {
         let hemangioma = FeatureMeasurement("hemangioma pattern", "arterial rim peak − liver, HU (peripheral, delayed fill-in above liver)",
                                             value: rimPeakAP, threshold: 60, margin: margin(art, rim.count / 10),
                                             also: coreDP >= 5 && a.rimPeak[art] - a.core[art] >= 60)
-        let rimEnhancement = a.rim[port] - a.rim[pre]
-        let water = max(a.core[art], a.core[port], a.core[del])
-        let cyst = FeatureMeasurement("simple cyst", "highest post-contrast core HU (water; wall does not enhance)", value: water,
-                                      threshold: 25, margin: margin(port, core.count), below: true,
-                                      also: rimEnhancement.isFinite ? rimEnhancement <= 35 : true)
+        let rimEnhancement = a.rim[port] - a.rim[pre], coreEnhancement = a.core[port] - a.core[pre]
+        // Water: the mean of the three post-contrast core medians (three times the samples of one phase).
+        let water = (a.core[art] + a.core[port] + a.core[del]) / 3
+        let cyst = FeatureMeasurement("simple cyst", "mean post-contrast core HU (water, not enhancing)", value: water,
+                                      threshold: 18, margin: margin(port, 3 * core.count), below: true,
+                                      also: coreEnhancement.isFinite ? coreEnhancement <= 12 : true)
         let necrosis = FeatureMeasurement("necrosis", "portal venous core HU (non-enhancing centre in an enhancing wall)",
                                           value: a.core[port], threshold: 45, margin: margin(port, core.count), below: true,
                                           also: rimEnhancement >= 35 && !cyst.present)

@@ -3,14 +3,19 @@
 /// - hypoattenuating in the portal venous phase (`PV < liver − hypoHU`): HCC washout, cysts, metastases;
 /// - arterial enhancement without portal venous enhancement (`AP > liver + arterialHU`, `PV < liver + 25`):
 ///   APHE lesions, rim-enhancing metastases (portal veins stay bright in PV, hepatic veins are dark in AP);
-/// - delayed fill-in dark in the arterial phase (`DP > liver + 15`, `PV < liver + 20`, `AP < liver + 10`):
+/// - delayed fill-in dark in the arterial phase (`DP > liver + fillInHU`, `PV < liver + 20`, `AP < liver + 10`):
 ///   hemangioma cores (hepatic veins are bright in PV).
+/// Each threshold rises to `noiseSigmas` noise SDs where the images are noisier (low dose).
 /// Candidates are opened by `openingRadiusMM` and kept from `minimumDiameterMM` equivalent diameter; each is
-/// grown within `growthMM` into voxels that depart from the liver by more than `extentHU` in any contrast
-/// phase, and its axial holes are filled.
+/// grown within `growthMM` into voxels that depart from the liver by more than `extentHU` (or `extentSigmas`
+/// noise SDs) in any contrast phase, and its axial holes are filled.
 public struct LesionDetector: Sendable {
-    public var hypoHU = 20.0, arterialHU = 30.0, extentHU = 15.0
-    public var openingRadiusMM = 1.6, minimumDiameterMM = 5.0, growthMM = 4.0
+    public var hypoHU = 20.0, arterialHU = 30.0, fillInHU = 15.0, extentHU = 15.0
+    /// Seed thresholds are at least this many noise SDs (the liver's robust spread in each phase).
+    public var noiseSigmas = 4.0
+    /// The growth threshold is at least this many noise SDs of the (median-smoothed) liver.
+    public var extentSigmas = 3.5
+    public var openingRadiusMM = 0.0, minimumDiameterMM = 4.0, growthMM = 4.0
     /// Worker threads (0: one per core).
     public var threads = 0
 
@@ -23,21 +28,23 @@ public struct LesionDetector: Sendable {
         public let confidence: Double
     }
 
-    /// Candidates inside `liver` (which should exclude the IVC), largest first.
-    public func detect(smoothed: [ContrastPhase: [Float]], levels: PhaseLevels, liver: [Bool], grid: VolumeGrid) -> [Candidate] {
-        guard let pv = smoothed[.portalVenous] else { return [] }
-        let ap = smoothed[.arterial], dp = smoothed[.delayed]
-        let (lPV, lAP, lDP) = (levels[.portalVenous], levels[.arterial], levels[.delayed])
-        let inner = BinaryMorphology.erode(liver, radius: 2, grid: grid, threads: threads)
+    /// Candidates inside `liver` (which should exclude the IVC), largest first. Seeds come from `raw` phases
+    /// blurred two ways (3D binomial: least noise; in-plane binomial: keeps lesions only two slices thick),
+    /// each thresholded at `noiseSigmas` of its own noise; growth and extent use `smoothed` (median) phases,
+    /// whose edges stay sharp.
+    public func detect(raw: [ContrastPhase: [Float]], smoothed: [ContrastPhase: [Float]], levels: PhaseLevels,
+                       liver: [Bool], grid: VolumeGrid) -> [Candidate] {
+        guard raw[.portalVenous] != nil, let pv = smoothed[.portalVenous] else { return [] }
+        let lPV = levels[.portalVenous]
+        // Seeds keep a voxel clear of the liver's edge along every axis, so the smoothing never mixes in
+        // what lies outside (thick slices make the dome and the tip partial-volume dark).
+        let inner = BinaryMorphology.erode(liver, radius: max(2, 1.05 * grid.spacing.max()), grid: grid, threads: threads)
         var seed = [Bool](repeating: false, count: grid.count)
-        for n in 0..<grid.count where inner[n] {
-            let v = Double(pv[n])
-            var hit = v < lPV - hypoHU
-            if let ap, !hit { hit = Double(ap[n]) > lAP + arterialHU && v < lPV + 25 }
-            if let ap, let dp, !hit { hit = Double(dp[n]) > lDP + 15 && v < lPV + 20 && Double(ap[n]) < lAP + 10 }
-            seed[n] = hit
+        for alongZ in [true, false] {
+            let blurred = raw.mapValues { BinomialSmoothing.smooth($0, grid: grid, alongZ: alongZ, threads: threads) }
+            markSeeds(&seed, blurred, levels: PhaseLevels(blurred, liver: liver), inside: inner)
         }
-        let opened = BinaryMorphology.open(seed, radius: openingRadiusMM, grid: grid, threads: threads)
+        let opened = openingRadiusMM > 0 ? BinaryMorphology.open(seed, radius: openingRadiusMM, grid: grid, threads: threads) : seed
         let components = ConnectedComponents(opened, grid: grid)
         let voxelMM3 = grid.spacing.x * grid.spacing.y * grid.spacing.z
         let minimumVoxels = Int((Double.pi / 6 * minimumDiameterMM * minimumDiameterMM * minimumDiameterMM / voxelMM3).rounded(.up))
@@ -45,7 +52,8 @@ public struct LesionDetector: Sendable {
         var departs = [Bool](repeating: false, count: grid.count)
         for (phase, values) in smoothed where phase != .unenhanced {
             let level = levels[phase]
-            for n in 0..<grid.count where liver[n] && abs(Double(values[n]) - level) > extentHU { departs[n] = true }
+            let threshold = max(extentHU, extentSigmas * levels.spread[phase.index])
+            for n in 0..<grid.count where liver[n] && abs(Double(values[n]) - level) > threshold { departs[n] = true }
         }
         var candidates: [Candidate] = []
         var members = [[Int]](repeating: [], count: components.count)
@@ -75,6 +83,24 @@ public struct LesionDetector: Sendable {
             guard !c.voxels.contains(where: taken.contains) else { return false }
             taken.formUnion(c.voxels)
             return true
+        }
+    }
+
+    /// Marks voxels of `inside` that meet one of the three seed rules in `phases`, thresholds at least
+    /// `noiseSigmas` robust SDs of the liver in each phase.
+    func markSeeds(_ seed: inout [Bool], _ phases: [ContrastPhase: [Float]], levels: PhaseLevels, inside: [Bool]) {
+        guard let pv = phases[.portalVenous] else { return }
+        let ap = phases[.arterial], dp = phases[.delayed]
+        let (lPV, lAP, lDP) = (levels[.portalVenous], levels[.arterial], levels[.delayed])
+        let spread = levels.spread * noiseSigmas
+        let hypo = max(hypoHU, spread[ContrastPhase.portalVenous.index])
+        let arterial = max(arterialHU, spread[ContrastPhase.arterial.index]), fillIn = max(fillInHU, spread[ContrastPhase.delayed.index])
+        for n in 0..<pv.count where inside[n] && !seed[n] {
+            let v = Double(pv[n])
+            var hit = v < lPV - hypo
+            if let ap, !hit { hit = Double(ap[n]) > lAP + arterial && v < lPV + 25 }
+            if let ap, let dp, !hit { hit = Double(dp[n]) > lDP + fillIn && v < lPV + 20 && Double(ap[n]) < lAP + 10 }
+            seed[n] = hit
         }
     }
 }

@@ -60,7 +60,7 @@ public struct LiverAnalyzer: Sendable {
         let segmentation = try seg.segment(portal)
         try stage("liver segmentation", 0.45)
         let raw = registered.mapValues(\.voxels)
-        let smoothed = raw.mapValues { BinomialSmoothing.smooth($0, grid: grid, threads: threads) }
+        let smoothed = raw.mapValues { MedianFilter.median3($0, grid: grid, threads: threads) }
         var levels = PhaseLevels(smoothed, liver: segmentation.mask)
         func smoothedVolume(_ phase: ContrastPhase) throws -> PatientVolume? {
             guard let v = registered[phase], let values = smoothed[phase] else { return nil }
@@ -84,7 +84,7 @@ public struct LiverAnalyzer: Sendable {
         levels = PhaseLevels(smoothed, liver: liver)
         var detector = self.detector
         detector.threads = threads
-        let candidates = detector.detect(smoothed: smoothed, levels: levels, liver: liver, grid: grid)
+        let candidates = detector.detect(raw: raw, smoothed: smoothed, levels: levels, liver: liver, grid: grid)
         try stage("lesion detection", 0.75)
         var lesionNumber = [UInt8](repeating: 0, count: grid.count)
         for (index, c) in candidates.enumerated() where index < 255 { for n in c.voxels { lesionNumber[n] = UInt8(index + 1) } }

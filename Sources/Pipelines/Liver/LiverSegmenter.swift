@@ -9,9 +9,10 @@ import Foundation
 /// 2. Liver attenuation: soft tissue (−30…200 HU) eroded by `seedErosionMM` splits into organ cores;
 ///    the largest core whose centroid lies on the patient's right is the seed. Its histogram mode is
 ///    the liver level μ; σ is the robust spread (1.4826 × MAD) of seed voxels within ±30 HU of μ.
-/// 3. Liver window |HU − μ| < `windowSpreads`·σ, opened by a ball of `openingRadiusMM` restricted to
-///    the window; the component overlapping the seed most is the liver.
-/// 4. Closing by `closingRadiusMM`, axial hole filling, trilinear upsampling.
+/// 3. Liver window |HU − μ| < `windowSpreads`·σ, eroded by a ball of `openingRadiusMM`; the component
+///    overlapping the seed most is the liver core, restored by geodesic dilations (`restorationRadiiMM`)
+///    within the window.
+/// 4. Closing by `closingRadiusMM`, 3D then axial hole filling, trilinear upsampling.
 public struct LiverSegmenter: Sendable {
     /// Working-grid voxel edge, mm.
     public var workingSpacingMM = 2.0
@@ -23,6 +24,10 @@ public struct LiverSegmenter: Sendable {
     public var minimumSpreadHU = 6.0
     /// Radius of the opening that cuts bridges to touching organs (stomach, IVC, heart), mm.
     public var openingRadiusMM = 9.0
+    /// Geodesic restoration after the erosion: dilations by these radii (mm), each within the window. The
+    /// first undoes the opening; the second brings back thin lobes (a lateral tip thinned further by a lesion)
+    /// without reaching across to touching organs.
+    public var restorationRadiiMM = [9.0]
     /// Radius of the final closing, mm.
     public var closingRadiusMM = 3.0
     /// Worker threads (0: one per core); the mask does not depend on it.
@@ -51,7 +56,7 @@ public struct LiverSegmenter: Sendable {
         let seed = try seedCore(hu, grid: grid, blocks: blocks, volume: volume)
         let (level, measuredSpread) = Self.level(of: hu, in: seed)
         let spread = max(measuredSpread, minimumSpreadHU)
-        let window = hu.map { abs(Double($0) - level) < windowSpreads * spread }
+        let window = BinaryMorphology.fillHoles(hu.map { abs(Double($0) - level) < windowSpreads * spread }, grid: grid)
         let opened = BinaryMorphology.erode(window, radius: openingRadiusMM, grid: grid, threads: threads)
         let components = ConnectedComponents(opened, grid: grid)
         var overlap = [Int](repeating: 0, count: components.count + 1)
@@ -62,9 +67,12 @@ public struct LiverSegmenter: Sendable {
             throw LiverAnalysisError("no liver-like tissue survives a \(openingRadiusMM) mm opening around the seed")
         }
         let core = components.mask(of: Int32(best))
-        let restored = zip(BinaryMorphology.dilate(core, radius: openingRadiusMM, grid: grid, threads: threads), window).map { $0 && $1 }
+        var restored = core
+        for radius in restorationRadiiMM {
+            restored = zip(BinaryMorphology.dilate(restored, radius: radius, grid: grid, threads: threads), window).map { $0 && $1 }
+        }
         let closed = BinaryMorphology.close(restored, radius: closingRadiusMM, grid: grid, threads: threads)
-        let filled = BinaryMorphology.fillHolesPerSlice(closed, grid: grid)
+        let filled = BinaryMorphology.fillHolesPerSlice(BinaryMorphology.fillHoles(closed, grid: grid), grid: grid)
         let mask = blocks.upsample(filled)
         let voxelML = fine.spacing.x * fine.spacing.y * fine.spacing.z / 1000
         return Result(mask: mask, levelHU: level, spreadHU: spread, volumeML: Double(mask.lazy.filter { $0 }.count) * voxelML)

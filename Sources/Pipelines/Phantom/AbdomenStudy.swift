@@ -5,8 +5,9 @@ import Foundation
 ///
 /// Each phase is painted with `supersampling`³ samples per voxel in the portal venous frame (partial-volume
 /// edges), moved by the phase's small rigid misregistration (trilinear resampling), and given noise.
-/// Noise here is image-domain: white Gaussian noise smoothed by a 3×3 binomial kernel in-plane (the
-/// in-plane correlation of filtered backprojection), scaled to `noiseHU / sqrt(dose)`.
+/// Noise is image-domain by default: white Gaussian noise smoothed by a 3×3 binomial kernel in-plane (the
+/// in-plane correlation of filtered backprojection), scaled to `noiseHU / sqrt(dose)`. With a `.fbp` or
+/// `.ir` acquisition every phase is instead scanned and reconstructed by `PhantomScanner`.
 public struct AbdomenStudy: Sendable {
     /// How a study is rendered.
     public struct Options: Sendable, Equatable {
@@ -17,8 +18,12 @@ public struct AbdomenStudy: Sendable {
         public var supersampling = 2
         /// Dose as a fraction of full dose (noise SD grows as 1/sqrt(dose)).
         public var dose = 1.0
-        /// Noise SD at full dose, HU.
+        /// Noise SD at full dose, HU (image-domain acquisition).
         public var noiseHU = 10.0
+        /// Image-domain noise, or a fan-beam scan reconstructed by FBP or hybrid IR.
+        public var acquisition = PhantomAcquisition.image
+        /// The scanner of the `.fbp` and `.ir` acquisitions.
+        public var scanner = PhantomScanner()
         /// Worker threads (0: one per core); the study does not depend on it.
         public var threads = 0
 
@@ -59,8 +64,14 @@ public struct AbdomenStudy: Sendable {
                 let map = AffineResampling.Map.rigidZ(angle: angle, translation: shift).inverse!
                 volume = AffineResampling.resample(volume, grid: grid, map: map, threads: options.threads)
             }
-            addNoise(&volume, grid: grid, sd: options.noiseHU / options.dose.squareRoot(),
-                     seed: seed &* 31 &+ UInt64(phase.index), threads: options.threads)
+            let noiseSeed = seed &* 31 &+ UInt64(phase.index)
+            if options.acquisition == .image {
+                addNoise(&volume, grid: grid, sd: options.noiseHU / options.dose.squareRoot(), seed: noiseSeed, threads: options.threads)
+            } else {
+                var scanner = options.scanner
+                scanner.threads = options.threads
+                volume = try scanner.scan(volume, grid: grid, dose: options.dose, method: options.acquisition, seed: noiseSeed)
+            }
             let origin = -SIMD3(Double(grid.nx - 1), Double(grid.ny - 1), Double(grid.nz - 1)) / 2 * grid.spacing
             phases[phase] = try PatientVolume(nx: grid.nx, ny: grid.ny, nz: grid.nz, spacing: grid.spacing, origin: origin,
                                               axisI: SIMD3(1, 0, 0), axisJ: SIMD3(0, 1, 0), axisK: SIMD3(0, 0, 1), voxels: volume)
