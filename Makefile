@@ -31,7 +31,7 @@ test-swift:
 	$(SWIFT) test -c release
 
 ## test-c: the C and C++ hosts (the C one reads a generated DICOM study and writes SEG + SR, which the
-## shared judges then validate), the export check and the install check
+## shared judges then validate, and analyses the built-in liver phantom), the export check and the install check
 C_STUDY := .build/c-dicom-study
 C_OUT   := .build/c-dicom-out
 test-c: test-env
@@ -40,10 +40,11 @@ test-c: test-env
 	@rm -rf $(C_OUT) && mkdir -p $(C_OUT)
 	@.build/test-venv/bin/python tools/onnx/make_tiny_model.py $(C_OUT)
 	gcc -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude -ITests/CConsumers Tests/CConsumers/consumer.c \
-	    Tests/CConsumers/consumer_dicom.c Tests/CConsumers/consumer_inference.c -L$(BUILD) -lhepatix -lm -Wl,-rpath,$(CURDIR)/$(BUILD) -o $(BUILD)/consumer-c
+	    Tests/CConsumers/consumer_dicom.c Tests/CConsumers/consumer_inference.c Tests/CConsumers/consumer_liver.c -L$(BUILD) -lhepatix -lm -Wl,-rpath,$(CURDIR)/$(BUILD) -o $(BUILD)/consumer-c
 	g++ -std=c++17 -Wall -Wextra -Werror -Iinclude Tests/CConsumers/consumer.cpp \
 	    -L$(BUILD) -lhepatix -Wl,-rpath,$(CURDIR)/$(BUILD) -o $(BUILD)/consumer-cpp
-	HEPATIX_DICOM_STUDY=$(C_STUDY) HEPATIX_DICOM_OUT=$(C_OUT) HEPATIX_TINY_MODEL=$(C_OUT) $(BUILD)/consumer-c
+	HEPATIX_DICOM_STUDY=$(C_STUDY) HEPATIX_DICOM_OUT=$(C_OUT) HEPATIX_TINY_MODEL=$(C_OUT) HEPATIX_LIVER_OUT=$(C_OUT)/liver \
+	    $(BUILD)/consumer-c
 	.build/test-venv/bin/python ../shared/peers/dicom/validate_dicom_outputs.py --ct-dir $(C_STUDY) $(C_OUT)/c-seg.dcm $(C_OUT)/c-sr.dcm
 	$(BUILD)/consumer-cpp
 	Tests/CConsumers/check_exports.sh $(BUILD)/libhepatix.so include/hepatix.h

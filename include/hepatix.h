@@ -579,6 +579,67 @@ hx_status hx_inference_plan_run_windows(hx_context *ctx, hx_inference_plan *plan
 /** Destroys a plan; accepts NULL. */
 void hx_inference_plan_destroy(hx_inference_plan *plan);
 
+/* ---------------------------------------------------------------------------------------------------------
+ * Liver analysis: registration of the phases to the portal venous phase, liver and Couinaud segmentation,
+ * lesion detection, measurement and LI-RADS v2018 categories with plain-language explanations, report.
+ * ------------------------------------------------------------------------------------------------------- */
+
+/** The contrast phases of a multiphase liver CT study. */
+typedef enum hx_phase {
+    HX_PHASE_UNENHANCED = 0,
+    HX_PHASE_ARTERIAL = 1,      /**< late arterial */
+    HX_PHASE_PORTAL_VENOUS = 2, /**< the reference frame of every measurement; required */
+    HX_PHASE_DELAYED = 3
+} hx_phase;
+
+/** What a liver analysis found, and where it wrote its outputs. Immutable. */
+typedef struct hx_liver_result hx_liver_result;
+
+/**
+ * Analyses a multiphase study: volumes[i] is the phase phases[i] (count in 1..4, each phase at most once, the
+ * portal venous phase required; volumes in HU, e.g. from hx_dicom_load_series). Uses hx_context_threads(ctx)
+ * workers; the result does not depend on them. If output_dir is not NULL, writes report.html, analysis.json
+ * (every number), timing.json and NIfTI volumes there (created if missing). progress (may be NULL) is called
+ * between stages; non-zero from it stops with HX_ERR_CANCELLED. Errors: HX_ERR_INVALID_ARGUMENT (unknown or
+ * repeated phase, no portal venous phase, no liver found), HX_ERR_NON_FINITE_DATA, HX_ERR_IO (output_dir).
+ */
+hx_status hx_liver_analyze(hx_context *ctx, const hx_volume *const *volumes, const int32_t *phases, size_t count,
+                           const char *output_dir, hx_progress_fn progress, void *user_data, hx_liver_result **out);
+
+/**
+ * Renders the built-in synthetic multiphase abdomen study for seed (the default of hepatix demo is 1) at dose
+ * (fraction of full dose in (0, 1]) and analyses it as hx_liver_analyze does.
+ */
+hx_status hx_liver_analyze_phantom(hx_context *ctx, uint64_t seed, double dose, const char *output_dir,
+                                   hx_progress_fn progress, void *user_data, hx_liver_result **out);
+
+/** Liver volume (mL, IVC excluded) and the number of lesions found. Any output pointer may be NULL. */
+hx_status hx_liver_result_summary(hx_context *ctx, const hx_liver_result *result, double *liver_ml, size_t *lesion_count);
+
+/** Volume (mL) of Couinaud segment 1..8 (I..VIII). */
+hx_status hx_liver_segment_volume(hx_context *ctx, const hx_liver_result *result, int32_t segment, double *volume_ml);
+
+/**
+ * Lesion index (0-based, largest first): Couinaud segment (1..8), axial long and short axis (mm), volume (mL),
+ * detection confidence in [0, 1], LI-RADS category ("LR-1" ... "LR-5", "LR-M", "LR-TIV", "LR-NC") and the explanation
+ * sentence. Strings belong to the result. Any output pointer may be NULL.
+ */
+hx_status hx_liver_lesion_info(hx_context *ctx, const hx_liver_result *result, size_t index, int32_t *segment,
+                               double *long_axis_mm, double *short_axis_mm, double *volume_ml, double *confidence,
+                               const char **category, const char **sentence);
+
+/** The whole result as JSON (the content of analysis.json); the string belongs to the result. */
+hx_status hx_liver_result_json(hx_context *ctx, const hx_liver_result *result, const char **json);
+
+/** Number of files written (0 without an output_dir); 0 if result is NULL. */
+size_t hx_liver_output_count(const hx_liver_result *result);
+
+/** Path of written file index (report.html first); the string belongs to the result. */
+hx_status hx_liver_output_path(hx_context *ctx, const hx_liver_result *result, size_t index, const char **path);
+
+/** Destroys a result; accepts NULL. */
+void hx_liver_result_destroy(hx_liver_result *result);
+
 #ifdef __cplusplus
 }
 #endif

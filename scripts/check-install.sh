@@ -7,9 +7,10 @@ trap 'rm -rf "$prefix"' EXIT
 scripts/install.sh "$prefix" .build/release 0.1.0 0 >/dev/null
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 gcc -std=c99 -Wall -Wextra -pedantic -Werror -ITests/CConsumers Tests/CConsumers/consumer.c Tests/CConsumers/consumer_dicom.c \
-    Tests/CConsumers/consumer_inference.c \
+    Tests/CConsumers/consumer_inference.c Tests/CConsumers/consumer_liver.c \
     $(pkg-config --cflags --libs hepatix) -lm -o "$prefix/consumer"
-HEPATIX_DICOM_STUDY=.build/c-dicom-study HEPATIX_DICOM_OUT="$prefix" HEPATIX_TINY_MODEL=.build/c-dicom-out "$prefix/consumer" | tail -1
+HEPATIX_DICOM_STUDY=.build/c-dicom-study HEPATIX_DICOM_OUT="$prefix" HEPATIX_TINY_MODEL=.build/c-dicom-out HEPATIX_LIVER_OUT="$prefix/liver" \
+    "$prefix/consumer" | tail -1
 missing=0
 for lib in $(ldd "$prefix/lib/hepatix/libhepatix.so" | awk '/swift\/linux/ {print $1}'); do
   [ -f "$prefix/lib/hepatix/$lib" ] || { echo "install is missing $lib"; missing=1; }

@@ -26,6 +26,7 @@ func classify(_ error: Error) -> (hx_status, String) {
         }
     case let e as RadiomicsError: return (HX_ERR_INVALID_ARGUMENT, e.description)
     case let e as DicomError: return (HX_ERR_IO, e.description)
+    case let e as LiverAnalysisError: return (e.isCancellation ? HX_ERR_CANCELLED : HX_ERR_INVALID_ARGUMENT, e.description)
     default: return (HX_ERR_INTERNAL, "unexpected error: \(error)")
     }
 }

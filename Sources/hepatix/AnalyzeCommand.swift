@@ -29,22 +29,11 @@ enum AnalyzeCommand {
         analyzer.threads = options.threads
         let output = try analyzer.analyze(phantom.study) { stage, fraction in bar.update(fraction, stage) }
         bar.finish()
+        try phantom.writeTruthNIfTI(to: out)
+        _ = try output.writeOutputs(to: out, note: options.note(seed: seed))
+        let evaluation = PhantomEvaluation(output, truth: phantom)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(output.result).write(to: URL(fileURLWithPath: out + "/analysis.json"))
-        try output.writeNIfTI(to: out)
-        try phantom.writeTruthNIfTI(to: out)
-        let acquisition: String
-        switch options.acquisition {
-        case .image: acquisition = String(format: "image-domain noise %.1f HU", options.noiseHU / options.dose.squareRoot())
-        case .fbp, .ir:
-            acquisition = String(format: "fan-beam scan, %d views, %.2g photons per ray at full dose, %@", options.scanner.views,
-                                 options.scanner.incidentPhotons, options.acquisition == .fbp ? "FBP (Hann)" : "hybrid IR")
-        }
-        let note = String(format: "Synthetic phantom study, seed %llu, %.0f %% dose (%@).", seed, options.dose * 100, acquisition)
-        try LiverReportHTML.page(output, note: note).write(toFile: out + "/report.html", atomically: true, encoding: .utf8)
-        try encoder.encode(output.stages).write(to: URL(fileURLWithPath: out + "/timing.json"))
-        let evaluation = PhantomEvaluation(output, truth: phantom)
         try encoder.encode(evaluation).write(to: URL(fileURLWithPath: out + "/evaluation.json"))
         print(String(format: "phantom %llu rendered in %.1f s; analysis %.1f s (%@)", seed, rendered,
                      output.stages.reduce(0) { $0 + $1.seconds },

@@ -21,4 +21,10 @@ void inference_checks(hx_context *ctx, const char *model_dir);
 /* Sliding-window inference through the C ABI on the same tiny model: window count, cancel, refusals. */
 void window_checks(hx_context *ctx, const char *model_dir);
 
+/* The liver analysis through the C ABI on the built-in phantom, writing its outputs into `out_dir`. */
+void liver_checks(hx_context *ctx, const char *out_dir);
+
+/* hx_liver_analyze on a loaded series that is not an abdomen, and its phase refusals. */
+void liver_refuses_non_abdomen(hx_context *ctx, const hx_volume *volume);
+
 #endif

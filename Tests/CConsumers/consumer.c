@@ -273,6 +273,7 @@ int main(void) {
     dicom_checks(ctx, getenv("HEPATIX_DICOM_STUDY"), getenv("HEPATIX_DICOM_OUT"));
     inference_checks(ctx, getenv("HEPATIX_TINY_MODEL"));
     window_checks(ctx, getenv("HEPATIX_TINY_MODEL"));
+    liver_checks(ctx, getenv("HEPATIX_LIVER_OUT"));
 
     hx_recon_plan_destroy(plan);
     hx_fbp_options_destroy(opts);

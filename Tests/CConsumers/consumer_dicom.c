@@ -34,6 +34,7 @@ void dicom_checks(hx_context *ctx, const char *study_dir, const char *out_dir) {
     double spacing[3], origin[3], direction[9];
     EXPECT_STATUS(hx_volume_size(ctx, volume, &nx, &ny, &nz), HX_OK);
     EXPECT_STATUS(hx_volume_geometry(ctx, volume, spacing, origin, direction), HX_OK);
+    liver_refuses_non_abdomen(ctx, volume);
     CHECK(nx == 64 && ny == 64 && nz == 16, "64 x 64 x 16 voxels");
     CHECK(direction[0] == 1 && direction[4] == 1 && direction[8] == 1, "axial LPS axes");
     size_t n = (size_t)(nx * ny * nz);

@@ -2,5 +2,7 @@
 public struct LiverAnalysisError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Human-readable message.
     public let description: String
-    init(_ message: String) { description = message }
+    /// True when the caller's progress callback asked to stop.
+    public let isCancellation: Bool
+    init(_ message: String, cancelled: Bool = false) { (description, isCancellation) = (message, cancelled) }
 }

@@ -39,7 +39,7 @@ public struct LiverAnalyzer: Sendable {
         func stage(_ name: String, _ fraction: Double) throws {
             stages.append(.init(name: name, seconds: Date().timeIntervalSince(clock)))
             clock = Date()
-            if let progress, !progress(name, fraction) { throw LiverAnalysisError("cancelled after \(name)") }
+            if let progress, !progress(name, fraction) { throw LiverAnalysisError("cancelled after \(name)", cancelled: true) }
         }
         let portal = study.portalVenous
         let grid = try portal.voxelGrid()

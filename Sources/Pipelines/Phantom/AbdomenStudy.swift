@@ -123,3 +123,17 @@ public struct AbdomenStudy: Sendable {
         }
     }
 }
+
+extension AbdomenStudy.Options {
+    /// One line for reports: the study's seed, dose and how its images were made.
+    public func note(seed: UInt64) -> String {
+        let method: String
+        switch acquisition {
+        case .image: method = String(format: "image-domain noise %.1f HU", noiseHU / dose.squareRoot())
+        case .fbp, .ir:
+            method = String(format: "fan-beam scan, %d views, %.2g photons per ray at full dose, %@", scanner.views,
+                            scanner.incidentPhotons, acquisition == .fbp ? "FBP (Hann)" : "hybrid IR")
+        }
+        return String(format: "Synthetic phantom study, seed %llu, %.0f %% dose (%@).", seed, dose * 100, method)
+    }
+}

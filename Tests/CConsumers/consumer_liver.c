@@ -1,0 +1,94 @@
+/* The liver part of the C consumer: analyse the built-in phantom study (seed 1) with progress, read the
+ * lesions, their categories and sentences and the written files; cancel from the progress callback; refuse
+ * bad requests (NULLs, dose out of range, missing portal venous phase, a repeated phase). */
+#include "checks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct { int calls; int cancel_at; double last; } progress_state;
+
+static int32_t on_progress(double fraction, void *user_data) {
+    progress_state *state = (progress_state *)user_data;
+    state->calls++;
+    state->last = fraction;
+    return state->cancel_at > 0 && state->calls >= state->cancel_at;
+}
+
+void liver_checks(hx_context *ctx, const char *out_dir) {
+    CHECK(out_dir != NULL, "HEPATIX_LIVER_OUT is set");
+    if (out_dir == NULL) return;
+    hx_liver_result *result = NULL;
+    progress_state state = {0, 0, 0};
+    EXPECT_STATUS(hx_liver_analyze_phantom(ctx, 1, 1.0, out_dir, on_progress, &state, &result), HX_OK);
+    CHECK(state.calls >= 5 && state.last == 1.0, "progress reported through to the end");
+    double liver_ml = 0;
+    size_t lesions = 0;
+    EXPECT_STATUS(hx_liver_result_summary(ctx, result, &liver_ml, &lesions), HX_OK);
+    /* The default phantom's liver is about 1.8 L and holds four lesions (two of them metastases). */
+    CHECK(liver_ml > 1000 && liver_ml < 3000, "liver volume in mL");
+    CHECK(lesions >= 3, "lesions found");
+    double segments = 0;
+    for (int32_t s = 1; s <= 8; s++) {
+        double v = 0;
+        EXPECT_STATUS(hx_liver_segment_volume(ctx, result, s, &v), HX_OK);
+        segments += v;
+    }
+    CHECK(segments > 0.9 * liver_ml && segments <= liver_ml + 1e-6, "segments add up to the liver");
+    EXPECT_STATUS(hx_liver_segment_volume(ctx, result, 9, &segments), HX_ERR_INVALID_ARGUMENT);
+    for (size_t i = 0; i < lesions; i++) {
+        int32_t segment = 0;
+        double long_mm = 0, short_mm = 0, ml = 0, confidence = -1;
+        const char *category = NULL, *sentence = NULL;
+        EXPECT_STATUS(hx_liver_lesion_info(ctx, result, i, &segment, &long_mm, &short_mm, &ml, &confidence, &category, &sentence), HX_OK);
+        CHECK(segment >= 1 && segment <= 8 && long_mm >= short_mm && short_mm > 0 && ml > 0, "lesion measurements");
+        CHECK(confidence >= 0 && confidence <= 1, "confidence in [0, 1]");
+        CHECK(category != NULL && strncmp(category, "LR-", 3) == 0, "LI-RADS category");
+        CHECK(sentence != NULL && strstr(sentence, category) != NULL, "the sentence names the category");
+        printf("  lesion %zu: %s\n", i + 1, sentence ? sentence : "(none)");
+    }
+    EXPECT_STATUS(hx_liver_lesion_info(ctx, result, lesions, NULL, NULL, NULL, NULL, NULL, NULL, NULL), HX_ERR_INVALID_ARGUMENT);
+    const char *json = NULL;
+    EXPECT_STATUS(hx_liver_result_json(ctx, result, &json), HX_OK);
+    CHECK(json != NULL && strstr(json, "\"lesions\"") != NULL, "JSON result");
+    CHECK(hx_liver_output_count(result) >= 7, "report, JSON, timing and NIfTI files written");
+    const char *path = NULL;
+    EXPECT_STATUS(hx_liver_output_path(ctx, result, 0, &path), HX_OK);
+    FILE *report = path ? fopen(path, "r") : NULL;
+    CHECK(report != NULL && strstr(path, "report.html") != NULL, "the report exists");
+    if (report) fclose(report);
+    EXPECT_STATUS(hx_liver_output_path(ctx, result, 99, &path), HX_ERR_INVALID_ARGUMENT);
+    hx_liver_result_destroy(result);
+
+    /* Cancel at the second stage: no result, HX_ERR_CANCELLED. */
+    hx_liver_result *cancelled = NULL;
+    progress_state stop = {0, 2, 0};
+    EXPECT_STATUS(hx_liver_analyze_phantom(ctx, 1, 1.0, NULL, on_progress, &stop, &cancelled), HX_ERR_CANCELLED);
+    CHECK(cancelled == NULL && stop.calls == 2, "cancelled after the second stage");
+
+    EXPECT_STATUS(hx_liver_analyze_phantom(ctx, 1, 0.0, NULL, NULL, NULL, &cancelled), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_liver_analyze_phantom(ctx, 1, 1.0, NULL, NULL, NULL, NULL), HX_ERR_NULL_ARGUMENT);
+    EXPECT_STATUS(hx_liver_analyze_phantom(NULL, 1, 1.0, NULL, NULL, NULL, &cancelled), HX_ERR_NULL_ARGUMENT);
+    const hx_volume *none[1] = {NULL};
+    int32_t arterial[1] = {HX_PHASE_ARTERIAL};
+    EXPECT_STATUS(hx_liver_analyze(ctx, none, arterial, 1, NULL, NULL, NULL, &cancelled), HX_ERR_NULL_ARGUMENT);
+    EXPECT_STATUS(hx_liver_analyze(ctx, none, arterial, 0, NULL, NULL, NULL, &cancelled), HX_ERR_INVALID_ARGUMENT);
+    int32_t unknown[1] = {7};
+    EXPECT_STATUS(hx_liver_analyze(ctx, none, unknown, 1, NULL, NULL, NULL, &cancelled), HX_ERR_INVALID_ARGUMENT);
+    CHECK(hx_liver_output_count(NULL) == 0, "NULL result has no outputs");
+    hx_liver_result_destroy(NULL);
+}
+
+/* The portal-venous-only path on a loaded DICOM volume that is not an abdomen: a clear refusal, not a crash. */
+void liver_refuses_non_abdomen(hx_context *ctx, const hx_volume *volume) {
+    hx_liver_result *result = NULL;
+    const hx_volume *phases[2] = {volume, volume};
+    int32_t kinds[2] = {HX_PHASE_PORTAL_VENOUS, HX_PHASE_PORTAL_VENOUS};
+    EXPECT_STATUS(hx_liver_analyze(ctx, phases, kinds, 2, NULL, NULL, NULL, &result), HX_ERR_INVALID_ARGUMENT);
+    int32_t arterial_only[1] = {HX_PHASE_ARTERIAL};
+    EXPECT_STATUS(hx_liver_analyze(ctx, phases, arterial_only, 1, NULL, NULL, NULL, &result), HX_ERR_INVALID_ARGUMENT);
+    hx_status s = hx_liver_analyze(ctx, phases, kinds, 1, NULL, NULL, NULL, &result);
+    CHECK(s == HX_OK || s == HX_ERR_INVALID_ARGUMENT, "a non-abdominal series is analysed or refused with a message");
+    if (s != HX_OK) printf("  non-abdominal series refused: %s\n", hx_context_last_error(ctx));
+    hx_liver_result_destroy(result);
+}
