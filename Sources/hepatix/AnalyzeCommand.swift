@@ -1,17 +1,25 @@
 import Foundation
 import Hepatix
 
-/// `hepatix analyze --phantom SEED [--dose D] [--acquisition image|fbp|ir] [--threads N] --out DIR`: the liver pipeline on the built-in
+/// `hepatix analyze --phantom SEED [--dose D] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--threads N] --out DIR`: the liver pipeline on the built-in
 /// phantom study (DICOM input comes through `hepatix dicom` loading), writing `analysis.json` and, for a
 /// phantom, `evaluation.json` (scores against its truth).
 enum AnalyzeCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--phantom", "--dose", "--acquisition", "--threads", "--out"])
+        let a = try Arguments(args, valued: ["--phantom", "--dose", "--acquisition", "--size", "--threads", "--out"])
         let out = a["--out"] ?? "out/analysis"
         guard let seedText = a["--phantom"], let seed = UInt64(seedText) else { throw CLIError("analyze needs --phantom SEED") }
         var options = AbdomenStudy.Options()
         options.threads = try a.int("--threads", default: 0)
         options.acquisition = try EvaluateCommand.acquisition(a)
+        if let size = a["--size"] {
+            // Same field of view (384 × 384 × 200 mm), finer voxels.
+            let n = size.split(separator: ",").compactMap { Int($0) }
+            guard n.count == 3, n.allSatisfy({ $0 >= 16 && $0 <= 2048 }) else { throw CLIError("--size takes NX,NY,NZ (16...2048 each)") }
+            let field = SIMD3<Double>(options.size) * options.spacing
+            options.size = SIMD3(n[0], n[1], n[2])
+            options.spacing = field / SIMD3<Double>(options.size)
+        }
         if let dose = a["--dose"] { guard let d = Double(dose) else { throw CLIError("--dose must be a number") }; options.dose = d }
         try analyzePhantom(seed: seed, options: options, out: out)
     }
@@ -31,7 +39,7 @@ enum AnalyzeCommand {
         bar.finish()
         try phantom.writeTruthNIfTI(to: out)
         _ = try output.writeOutputs(to: out, note: options.note(seed: seed))
-        let evaluation = PhantomEvaluation(output, truth: phantom)
+        let evaluation = try PhantomEvaluation(output, truth: phantom)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(evaluation).write(to: URL(fileURLWithPath: out + "/evaluation.json"))

@@ -24,14 +24,14 @@ enum EvaluateCommand {
                 let phantom = try AbdomenStudy.render(seed: seed, options: options)
                 var analyzer = LiverAnalyzer()
                 analyzer.threads = options.threads
-                let e = PhantomEvaluation(try analyzer.analyze(phantom.study), truth: phantom)
+                let e = try PhantomEvaluation(try analyzer.analyze(phantom.study), truth: phantom)
                 evaluations.append(e)
                 if a.has("--verbose") {
                     let misses = e.lesions.filter { $0.detected == nil }.map { "\($0.kind.rawValue) \(Int($0.truthLongAxisMM.rounded())) mm" }
                     let wrong = e.lesions.filter { $0.detected != nil && $0.measuredCategory != $0.truthCategory }
                         .map { "\($0.kind.rawValue) \($0.truthCategory.rawValue)->\($0.measuredCategory!.rawValue)" }
-                    print(String(format: "seed %llu dose %.2f: liver %.3f, segments %.3f, FP %d, missed [%@], miscategorised [%@]", seed, dose,
-                                 e.liverDice, e.meanSegmentDice, e.falsePositives, misses.joined(separator: ", "), wrong.joined(separator: ", ")))
+                    print(String(format: "seed %llu dose %.2f: liver %.3f, segments %.3f, FP %d, noise %.1f HU, registration %.2f mm, missed [%@], miscategorised [%@]", seed, dose,
+                                 e.liverDice, e.meanSegmentDice, e.falsePositives, e.liverNoiseHU, e.registrationErrorMM.values.max() ?? 0, misses.joined(separator: ", "), wrong.joined(separator: ", ")))
                     fflush(nil)
                 }
             }

@@ -14,7 +14,7 @@ struct LiverPipelineTests {
             var options = AbdomenStudy.Options()
             options.dose = dose
             let phantom = try AbdomenStudy.render(seed: seed, options: options)
-            evaluations.append(PhantomEvaluation(try LiverAnalyzer().analyze(phantom.study), truth: phantom))
+            evaluations.append(try PhantomEvaluation(try LiverAnalyzer().analyze(phantom.study), truth: phantom))
         }
         let card = PhantomScorecard(evaluations)
         print(String(format: "liver pipeline, dose %.2f:\n", dose) + card.summary)

@@ -58,20 +58,13 @@ public enum AffineResampling {
         let (nx, ny, nz, plane) = (grid.nx, grid.ny, grid.nz, grid.nx * grid.ny)
         values.withUnsafeBufferPointer { source in out.withUnsafeMutableBufferPointer { target in
             let input = SendablePointer(source.baseAddress!), output = SendableMutablePointer(target.baseAddress!)
+            let sampler = TrilinearSampler(nx: nx, ny: ny, nz: nz)
             WorkerPool(threads: threads).forEach(items: nz) { _, k in
                 for j in 0..<ny { for i in 0..<nx {
                     let p = (SIMD3(Double(i), Double(j), Double(k)) - half) * grid.spacing
                     let u = map.apply(p) / grid.spacing + half
-                    func axis(_ v: Double, _ n: Int) -> (Int, Int, Float) {
-                        let c = min(max(v, 0), Double(n - 1)), low = min(Int(c), n - 1)
-                        return (low, min(low + 1, n - 1), Float(c - Double(low)))
-                    }
-                    let (x0, x1, tx) = axis(u.x, nx), (y0, y1, ty) = axis(u.y, ny), (z0, z1, tz) = axis(u.z, nz)
-                    func v(_ z: Int, _ y: Int, _ x: Int) -> Float { input.pointer[z * plane + y * nx + x] }
-                    let front = (v(z0, y0, x0) * (1 - tx) + v(z0, y0, x1) * tx) * (1 - ty) + (v(z0, y1, x0) * (1 - tx) + v(z0, y1, x1) * tx) * ty
-                    let back = (v(z1, y0, x0) * (1 - tx) + v(z1, y0, x1) * tx) * (1 - ty) + (v(z1, y1, x0) * (1 - tx) + v(z1, y1, x1) * tx) * ty
                     // Each worker writes only slice k.
-                    output.pointer[k * plane + j * nx + i] = front * (1 - tz) + back * tz
+                    output.pointer[k * plane + j * nx + i] = sampler.sample(input.pointer, at: u)
                 } }
             }
         } }

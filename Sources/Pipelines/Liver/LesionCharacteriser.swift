@@ -5,16 +5,20 @@ import Foundation
 /// - core = the deepest voxels (beyond 55 % of the maximal depth, at most 30 % of the lesion), rim = outer 35 %; the liver reference is
 ///   the median of liver voxels 5–20 mm outside the lesion, other lesions and vessels (PV > liver + 35) excluded;
 /// - nonrim APHE: arterial core − liver ≥ 15 HU; rim APHE: arterial rim − liver ≥ 15 HU with a core below;
-/// - nonperipheral washout: portal venous or delayed core − liver ≤ −10 HU, the core not hypo in the arterial
+/// - nonperipheral washout: portal venous or delayed core − liver ≤ −5 HU (beyond the margin: a measurable
+///   hypoattenuation), the core not hypo in the arterial
 ///   phase (≥ −5 HU: a temporal reduction, not a hypovascular lesion);
 /// - enhancing capsule: in the portal venous or delayed phase, a ring within 3 mm of the lesion's edge is
 ///   brighter than both the liver and the core by ≥ 12 HU in ≥ 50 % ("most") of 12 in-plane sectors on the lesion's
 ///   middle slices (cross-section at least half the largest);
 /// - hemangioma (definitely benign): the rim's enhancing part (90th percentile) ≥ liver + 60 HU and ≥ core + 60 HU
 ///   in the arterial phase (peripheral nodules), with centripetal fill-in: the delayed core above the liver (≥ +5 HU);
+///   or, for small ones whose nodules blur, the fill-in alone: arterial core ≤ liver, delayed core ≥ liver + 10 HU,
+///   rim peak ≥ liver + 25 HU;
 /// - simple cyst (definitely benign): a water core (mean of the post-contrast core medians ≤ 18 HU: water is
 ///   0-15 HU, necrotic tumour 20-40 HU) that does not enhance (portal venous − unenhanced core ≤ 12 HU);
-/// - necrosis: a non-enhancing centre (portal venous core ≤ 45 HU) inside an enhancing wall (rim +35 HU or more).
+/// - necrosis: a non-enhancing centre (portal venous core ≤ 55 HU: necrotic tissue is 20-40 HU, a partial
+///   volume with its wall lifts the median) inside an enhancing wall (rim +35 HU or more).
 /// Margins are two standard errors of the compared medians (1.25 · σ / √n each), per "if unsure, absent".
 public struct LesionCharacteriser: Sendable {
     /// The default rules.
@@ -80,15 +84,21 @@ public struct LesionCharacteriser: Sendable {
                                          also: !aphe.present)
         let notHypoAP = coreAP >= -5
         let washoutPV = FeatureMeasurement("nonperipheral washout (portal venous)", "portal venous core − liver, HU", value: corePV,
-                                           threshold: -10, margin: margin(port, core.count), below: true, also: notHypoAP)
+                                           threshold: -5, margin: margin(port, core.count), below: true, also: notHypoAP)
         let washoutDP = FeatureMeasurement("nonperipheral washout (delayed)", "delayed core − liver, HU", value: coreDP,
-                                           threshold: -10, margin: margin(del, core.count), below: true, also: notHypoAP)
+                                           threshold: -5, margin: margin(del, core.count), below: true, also: notHypoAP)
         let capsuleF = FeatureMeasurement("enhancing capsule", "sectors of the 0-3 mm shell ≥ 12 HU above liver and core, %",
                                           value: capsule, threshold: 50, margin: 0)
         let rimPeakAP = a.rimPeak[art] - a.liver[art]
-        let hemangioma = FeatureMeasurement("hemangioma pattern", "arterial rim peak − liver, HU (peripheral, delayed fill-in above liver)",
-                                            value: rimPeakAP, threshold: 60, margin: margin(art, rim.count / 10),
-                                            also: coreDP >= 5 && a.rimPeak[art] - a.core[art] >= 60)
+        let nodular = FeatureMeasurement("hemangioma pattern", "arterial rim peak − liver, HU (peripheral, delayed fill-in above liver)",
+                                         value: rimPeakAP, threshold: 60, margin: margin(art, rim.count / 10),
+                                         also: coreDP >= 5 && a.rimPeak[art] - a.core[art] >= 60)
+        // Small hemangiomas: the nodules blur into the rim, but the centripetal fill-in stays: a core below the
+        // liver in the arterial phase and above it in the delayed phase, with some peripheral enhancement.
+        let fillIn = FeatureMeasurement("hemangioma fill-in", "delayed core − liver, HU (arterial core ≤ liver, rim peak ≥ liver + 25)",
+                                        value: coreDP, threshold: 10, margin: margin(del, core.count),
+                                        also: coreAP <= 0 && rimPeakAP >= 25)
+        let hemangioma = nodular.present ? nodular : fillIn
         let rimEnhancement = a.rim[port] - a.rim[pre], coreEnhancement = a.core[port] - a.core[pre]
         // Water: the mean of the three post-contrast core medians (three times the samples of one phase).
         let water = (a.core[art] + a.core[port] + a.core[del]) / 3
@@ -96,9 +106,9 @@ public struct LesionCharacteriser: Sendable {
                                       threshold: 18, margin: margin(port, 3 * core.count), below: true,
                                       also: coreEnhancement.isFinite ? coreEnhancement <= 12 : true)
         let necrosis = FeatureMeasurement("necrosis", "portal venous core HU (non-enhancing centre in an enhancing wall)",
-                                          value: a.core[port], threshold: 45, margin: margin(port, core.count), below: true,
+                                          value: a.core[port], threshold: 55, margin: margin(port, core.count), below: true,
                                           also: rimEnhancement >= 35 && !cyst.present)
-        f = [aphe, rimAPHE, washoutPV, washoutDP, capsuleF, hemangioma, cyst, necrosis]
+        f = [aphe, rimAPHE, washoutPV, washoutDP, capsuleF, nodular, fillIn, cyst, necrosis]
         var o = LIRADSObservation(sizeMM: sizeMM)
         o.nonrimAPHE = aphe.present
         o.rimAPHE = rimAPHE.present && !hemangioma.present

@@ -8,7 +8,8 @@
 /// Each threshold rises to `noiseSigmas` noise SDs where the images are noisier (low dose).
 /// Candidates are opened by `openingRadiusMM` and kept from `minimumDiameterMM` equivalent diameter; each is
 /// grown within `growthMM` into voxels that depart from the liver by more than `extentHU` (or `extentSigmas`
-/// noise SDs) in any contrast phase, and its axial holes are filled.
+/// noise SDs) in any contrast phase, and its axial holes are filled. A grown candidate whose deepest voxels are
+/// portal-venous bright (`vesselHU`) is a vessel and is dropped.
 public struct LesionDetector: Sendable {
     public var hypoHU = 20.0, arterialHU = 30.0, fillInHU = 15.0, extentHU = 15.0
     /// Seed thresholds are at least this many noise SDs (the liver's robust spread in each phase).
@@ -16,6 +17,8 @@ public struct LesionDetector: Sendable {
     /// The growth threshold is at least this many noise SDs of the (median-smoothed) liver.
     public var extentSigmas = 3.5
     public var openingRadiusMM = 0.0, minimumDiameterMM = 4.0, growthMM = 4.0
+    /// Candidates whose deepest 30 % are brighter than the liver by this much in the portal venous phase are vessels.
+    public var vesselHU = 35.0
     /// Worker threads (0: one per core).
     public var threads = 0
 
@@ -48,17 +51,27 @@ public struct LesionDetector: Sendable {
         let components = ConnectedComponents(opened, grid: grid)
         let voxelMM3 = grid.spacing.x * grid.spacing.y * grid.spacing.z
         let minimumVoxels = Int((Double.pi / 6 * minimumDiameterMM * minimumDiameterMM * minimumDiameterMM / voxelMM3).rounded(.up))
-        // Departure from the liver in any contrast phase, for growing.
-        var departs = [Bool](repeating: false, count: grid.count)
-        for (phase, values) in smoothed where phase != .unenhanced {
-            let level = levels[phase]
-            let threshold = max(extentHU, extentSigmas * levels.spread[phase.index])
-            for n in 0..<grid.count where liver[n] && abs(Double(values[n]) - level) > threshold { departs[n] = true }
-        }
+        // Departure from the liver in each contrast phase beyond the noise, for growing.
+        let contrastPhases = smoothed.keys.filter { $0 != .unenhanced }.sorted { $0.index < $1.index }
+        let floors = contrastPhases.map { max(extentHU, extentSigmas * levels.spread[$0.index]) }
         var candidates: [Candidate] = []
         var members = [[Int]](repeating: [], count: components.count)
         for n in 0..<grid.count where components.labels[n] > 0 { members[Int(components.labels[n]) - 1].append(n) }
         for voxels in members where voxels.count >= minimumVoxels {
+            // The candidate's own contrast per phase (median over its seeds): where a voxel departs the same way,
+            // it must reach half of it (the partial-volume edge of the lesion); departures the other way (a rim
+            // brighter than a dark core) need only clear the noise.
+            let own = contrastPhases.map { phase in
+                LiverSegmenter.median(voxels.map { Double(smoothed[phase]![$0]) }) - levels[phase]
+            }
+            func belongs(_ n: Int) -> Bool {
+                for (p, phase) in contrastPhases.enumerated() {
+                    let d = Double(smoothed[phase]![n]) - levels[phase]
+                    guard abs(d) > floors[p] else { continue }
+                    if d * own[p] <= 0 || abs(d) >= 0.5 * abs(own[p]) { return true }
+                }
+                return false
+            }
             // Grow inside a box around the candidate (the growth radius plus a voxel of background).
             guard let box = try? VoxelBox(around: voxels, in: grid, marginMM: growthMM + 2 * grid.spacing.max()) else { continue }
             var core = [Bool](repeating: false, count: box.subgrid.count)
@@ -66,12 +79,23 @@ public struct LesionDetector: Sendable {
             let zone = BinaryMorphology.dilate(core, radius: growthMM, grid: box.subgrid, threads: 1)
             let grown = (0..<box.subgrid.count).map { m -> Bool in
                 let n = box.outer(m)
-                return core[m] || (zone[m] && departs[n] && liver[n])
+                return zone[m] && liver[n] && belongs(n)
             }
+            // The grown component holding most of the seeds.
             let connected = ConnectedComponents(grown, grid: box.subgrid)
-            let label = connected.labels[box.inner(voxels[0])!]
-            let filled = BinaryMorphology.fillHolesPerSlice(connected.mask(of: label), grid: box.subgrid)
-            let indices = filled.indices.filter { filled[$0] }.map(box.outer).sorted()
+            var votes = [Int](repeating: 0, count: connected.count + 1)
+            for n in voxels { votes[Int(connected.labels[box.inner(n)!])] += 1 }
+            votes[0] = 0
+            guard let label = votes.indices.max(by: { votes[$0] < votes[$1] || (votes[$0] == votes[$1] && $0 > $1) }), votes[label] > 0 else { continue }
+            let filled = BinaryMorphology.fillHolesPerSlice(connected.mask(of: Int32(label)), grid: box.subgrid)
+            let inside = filled.indices.filter { filled[$0] }
+            // A vessel caught at a misregistered edge: its deepest voxels (the centreline) are bright in the
+            // portal venous phase, which no lesion core is.
+            let depth = EuclideanDistance.squaredDistance(to: false, in: filled, grid: box.subgrid)
+            let deepest = inside.sorted { depth[$0] > depth[$1] || (depth[$0] == depth[$1] && $0 < $1) }.prefix(max(1, inside.count * 3 / 10))
+            let coreLevel = LiverSegmenter.median(deepest.map { Double(pv[box.outer($0)]) })
+            if coreLevel > lPV + vesselHU { continue }
+            let indices = inside.map(box.outer).sorted()
             let contrast = voxels.map { abs(Double(pv[$0]) - lPV) }.reduce(0, +) / Double(voxels.count)
             let noise = max(levels.spread[ContrastPhase.portalVenous.index], 1)
             candidates.append(Candidate(voxels: indices, confidence: min(1, contrast / (6 * noise))))

@@ -13,24 +13,17 @@ extension PatientVolume {
         guard let toIndex = toWorld.inverse else { throw LiverAnalysisError("the volume's axes are degenerate") }
         let centre = reference.centre
         var out = [Float](repeating: outside, count: reference.voxels.count)
-        let (nx, ny, nz, plane) = (self.nx, self.ny, self.nz, self.nx * self.ny)
+        let (nx, ny, nz) = (self.nx, self.ny, self.nz)
         voxels.withUnsafeBufferPointer { source in out.withUnsafeMutableBufferPointer { target in
             let input = SendablePointer(source.baseAddress!), output = SendableMutablePointer(target.baseAddress!)
+            let sampler = TrilinearSampler(nx: nx, ny: ny, nz: nz)
             WorkerPool(threads: threads).forEach(items: reference.nz) { _, k in
                 for j in 0..<reference.ny { for i in 0..<reference.nx {
                     let p = reference.position(i: Double(i), j: Double(j), k: Double(k))
                     let u = toIndex.apply(centre + map.apply(p - centre))
                     guard u.x > -0.5, u.y > -0.5, u.z > -0.5, u.x < Double(nx) - 0.5, u.y < Double(ny) - 0.5, u.z < Double(nz) - 0.5 else { continue }
-                    func axis(_ v: Double, _ n: Int) -> (Int, Int, Float) {
-                        let c = min(max(v, 0), Double(n - 1)), low = min(Int(c), n - 1)
-                        return (low, min(low + 1, n - 1), Float(c - Double(low)))
-                    }
-                    let (x0, x1, tx) = axis(u.x, nx), (y0, y1, ty) = axis(u.y, ny), (z0, z1, tz) = axis(u.z, nz)
-                    func v(_ z: Int, _ y: Int, _ x: Int) -> Float { input.pointer[z * plane + y * nx + x] }
-                    let front = (v(z0, y0, x0) * (1 - tx) + v(z0, y0, x1) * tx) * (1 - ty) + (v(z0, y1, x0) * (1 - tx) + v(z0, y1, x1) * tx) * ty
-                    let back = (v(z1, y0, x0) * (1 - tx) + v(z1, y0, x1) * tx) * (1 - ty) + (v(z1, y1, x0) * (1 - tx) + v(z1, y1, x1) * tx) * ty
                     // Each worker writes only slice k.
-                    output.pointer[(k * reference.ny + j) * reference.nx + i] = front * (1 - tz) + back * tz
+                    output.pointer[(k * reference.ny + j) * reference.nx + i] = sampler.sample(input.pointer, at: u)
                 } }
             }
         } }

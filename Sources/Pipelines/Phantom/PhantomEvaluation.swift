@@ -12,6 +12,9 @@ public struct PhantomEvaluation: Sendable, Codable {
         public let detected: Int?
         public let measuredLongAxisMM: Double?
         public let measuredCategory: LIRADSCategory?
+        /// Contrast-to-noise in the portal venous image: |mean lesion − mean liver| / liver noise SD, over the
+        /// truth lesion and parenchyma eroded by a voxel (no partial volume).
+        public let contrastToNoise: Double
     }
 
     public let seed: UInt64
@@ -21,6 +24,8 @@ public struct PhantomEvaluation: Sendable, Codable {
     public let lesions: [LesionScore]
     /// Detections that match no truth lesion.
     public let falsePositives: Int
+    /// Noise: SD (HU) of the portal venous image over liver parenchyma (truth tissue, eroded by a voxel).
+    public let liverNoiseHU: Double
     /// Worst displacement error (mm) of each registered phase over the liver's voxels: |found map − true motion|.
     public let registrationErrorMM: [String: Double]
     /// The Couinaud landmarks of the truth and those the pipeline found.
@@ -33,7 +38,8 @@ public struct PhantomEvaluation: Sendable, Codable {
     }
 
     /// Scores `output` against `truth`.
-    public init(_ output: LiverAnalyzer.Output, truth: AbdomenStudy) {
+    /// - Throws: `GeometryError` if the study's grid is invalid.
+    public init(_ output: LiverAnalyzer.Output, truth: AbdomenStudy) throws {
         seed = truth.anatomy.seed
         let a = truth.anatomy
         truthPlanes = CouinaudPlanes(cavaAxis: a.cavaAxis, hepaticVeinAzimuths: a.hepaticVeinAzimuths, portalBifurcationZ: a.portalBifurcationZ)
@@ -77,10 +83,25 @@ public struct PhantomEvaluation: Sendable, Codable {
             }
         }
         self.falsePositives = falsePositives
+        let grid = try portal.voxelGrid()
+        let image = portal.voxels
+        let parenchyma = BinaryMorphology.erode(truth.tissue.map { $0 == PhantomTissue.liver.rawValue }, radius: grid.spacing.max() * 1.05, grid: grid)
+        let (liverMean, liverSD) = Self.meanAndSD(image.indices.filter { parenchyma[$0] }.map { Double(image[$0]) })
+        liverNoiseHU = liverSD
         lesions = truth.anatomy.lesions.map { t in
             let d = matchOf[t.number].map { number in detections.first { $0.number == number }! }
+            let inner = BinaryMorphology.erode(truth.lesionNumber.map { Int($0) == t.number }, radius: grid.spacing.x * 1.05, grid: grid)
+            let (lesionMean, _) = Self.meanAndSD(image.indices.filter { inner[$0] }.map { Double(image[$0]) })
             return LesionScore(number: t.number, kind: t.kind, truthLongAxisMM: t.longAxisMM, truthCategory: t.truthCategory,
-                               detected: d?.number, measuredLongAxisMM: d?.longAxisMM, measuredCategory: d?.category)
+                               detected: d?.number, measuredLongAxisMM: d?.longAxisMM, measuredCategory: d?.category,
+                               contrastToNoise: abs(lesionMean - liverMean) / max(liverSD, 1e-9))
         }
+    }
+
+    /// Mean and standard deviation (NaN when empty).
+    static func meanAndSD(_ values: [Double]) -> (Double, Double) {
+        guard !values.isEmpty else { return (.nan, .nan) }
+        let mean = values.reduce(0, +) / Double(values.count)
+        return (mean, (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot())
     }
 }

@@ -27,7 +27,7 @@ public struct PhantomScanner: Sendable, Equatable {
     public var sourceToIsocentre = 570.0, sourceToDetector = 1040.0
     /// Incident photons per ray at full dose and electronic noise (photons): calibrated so that full-dose
     /// FBP gives ≈ 10 HU SD in the liver of the default study.
-    public var incidentPhotons = 1.6e5, electronicNoise = 5.0
+    public var incidentPhotons = 2.0e5, electronicNoise = 5.0
     /// Hybrid IR settings for `.ir`.
     public var iterations = 8, beta = 60.0, blend = 1.0
     /// Worker threads (0: one per core); images do not depend on it.

@@ -10,6 +10,8 @@ public struct PhantomScorecard: Sendable, Codable {
     public let medianLongAxisErrorMM: Double
     public let categoryAgreement: Double, categorized: Int
     public let worstRegistrationErrorMM: Double
+    /// Mean liver noise SD (HU) and median lesion contrast-to-noise in the portal venous images.
+    public let meanLiverNoiseHU: Double, medianContrastToNoise: Double
 
     /// Sensitivity for lesions of 10 mm or more.
     public var sensitivity10mm: Double { Double(detected10mm) / Double(max(1, lesions10mm)) }
@@ -30,6 +32,8 @@ public struct PhantomScorecard: Sendable, Codable {
         categorized = found.count
         categoryAgreement = Double(found.filter { $0.measuredCategory == $0.truthCategory }.count) / Double(max(1, found.count))
         worstRegistrationErrorMM = evaluations.flatMap { $0.registrationErrorMM.values }.max() ?? 0
+        meanLiverNoiseHU = evaluations.map(\.liverNoiseHU).reduce(0, +) / Double(max(1, studies))
+        medianContrastToNoise = LiverSegmenter.median(all.map(\.contrastToNoise).filter(\.isFinite))
     }
 
     /// One line per figure, for logs and the closing note.
@@ -40,6 +44,7 @@ public struct PhantomScorecard: Sendable, Codable {
         lesions >= 10 mm: \(detected10mm)/\(lesions10mm) detected (sensitivity \(f(sensitivity10mm))), false positives \(f(falsePositivesPerStudy, 2)) per study
         long axis median abs error \(f(medianLongAxisErrorMM, 2)) mm; LI-RADS exact agreement \(f(categoryAgreement)) over \(categorized) detected lesions
         worst registration error over the liver \(f(worstRegistrationErrorMM, 2)) mm
+        portal venous image: liver noise SD \(f(meanLiverNoiseHU, 1)) HU, median lesion contrast-to-noise \(f(medianContrastToNoise, 1))
         """
     }
 }
