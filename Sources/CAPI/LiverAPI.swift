@@ -10,9 +10,7 @@ final class LiverResultBox {
 
     init(_ result: LiverAnalysisResult, outputs: [String]) throws {
         self.result = result
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        json = strdup(String(decoding: try encoder.encode(result), as: UTF8.self))!
+        json = strdup(String(decoding: try LiverAnalysisResult.jsonEncoder().encode(result), as: UTF8.self))!
         categories = result.lesions.map { strdup($0.category.rawValue)! }
         sentences = result.lesions.map { strdup($0.sentence)! }
         paths = outputs.map { strdup($0)! }
@@ -95,6 +93,9 @@ public func hx_liver_segment_volume(_ ctx: OpaquePointer?, _ result: OpaquePoint
         let r = object(try required(result, "result"), as: LiverResultBox.self).result
         let out = try required(volumeML, "volume_ml")
         guard (1...8).contains(segment) else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "segment must be 1...8, got \(segment)") }
+        guard r.segmentVolumesML.count == 8 else {
+            throw BoundaryError(HX_ERR_UNSUPPORTED, "Couinaud segments are unavailable: \(r.couinaudProblem ?? "no landmarks")")
+        }
         out.pointee = r.segmentVolumesML[Int(segment) - 1]
     }
 }

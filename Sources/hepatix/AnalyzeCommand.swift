@@ -1,11 +1,13 @@
 import Foundation
 import Hepatix
 
-/// `hepatix analyze --phantom SEED [--dose D] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--threads N] --out DIR`: the liver pipeline on the built-in
-/// phantom study (DICOM input comes through `hepatix dicom` loading), writing `analysis.json` and, for a
-/// phantom, `evaluation.json` (scores against its truth).
+/// `hepatix analyze DICOM_DIR... | --phantom SEED [--dose D] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--threads N] --out DIR`:
+/// the liver pipeline on a multiphase DICOM study or the built-in phantom study, writing the report, `analysis.json`,
+/// NIfTIs and, for a phantom, `evaluation.json` (scores against its truth).
 enum AnalyzeCommand {
     static func run(_ args: ArraySlice<String>) throws {
+        let (paths, rest) = DicomCommand.pathsAndOptions(args)
+        if !paths.isEmpty { return try analyzeDicom(paths, rest) }
         let a = try Arguments(args, valued: ["--phantom", "--dose", "--acquisition", "--size", "--threads", "--out"])
         let out = a["--out"] ?? "out/analysis"
         guard let seedText = a["--phantom"], let seed = UInt64(seedText) else { throw CLIError("analyze needs --phantom SEED") }
@@ -24,6 +26,28 @@ enum AnalyzeCommand {
         try analyzePhantom(seed: seed, options: options, out: out)
     }
 
+    /// `hepatix analyze DICOM_DIR... [--threads N] --out DIR`: the pipeline on a multiphase CT study read from DICOM.
+    static func analyzeDicom(_ paths: [String], _ args: ArraySlice<String>) throws {
+        let a = try Arguments(args, valued: ["--threads", "--out"])
+        let out = a["--out"] ?? "out/analysis"
+        let threads = try a.int("--threads", default: 0)
+        let bar = ProgressBar(label: "analyze")
+        let start = Date()
+        let study = try MultiphaseStudy.load(dicom: paths, threads: threads)
+        let loaded = Date().timeIntervalSince(start)
+        var analyzer = LiverAnalyzer()
+        analyzer.threads = threads
+        let output = try analyzer.analyze(study) { stage, fraction in bar.update(fraction, stage) }
+        bar.finish()
+        let phases = study.phases.keys.sorted { $0.index < $1.index }.map(\.rawValue).joined(separator: ", ")
+        let files = try output.writeOutputs(to: out, note: "DICOM study \(study.name): \(phases).")
+        print(String(format: "DICOM loaded in %.1f s; analysis %.1f s (%@)", loaded, output.stages.reduce(0) { $0 + $1.seconds },
+                     output.stages.map { String(format: "%@ %.2f", $0.name, $0.seconds) }.joined(separator: ", ")))
+        print(String(format: "liver %.0f mL", output.result.liverVolumeML))
+        for lesion in output.result.lesions { print("  #\(lesion.number) \(lesion.sentence)") }
+        print("report: \(files[0])")
+    }
+
     /// Renders phantom `seed`, analyses it with a progress bar and writes every output into `out`:
     /// `analysis.json`, `evaluation.json`, `timing.json`, NIfTI volumes (results and truth) and `report.html`;
     /// prints the stage times, the scores and one sentence per lesion.
@@ -40,8 +64,7 @@ enum AnalyzeCommand {
         try phantom.writeTruthNIfTI(to: out)
         _ = try output.writeOutputs(to: out, note: options.note(seed: seed))
         let evaluation = try PhantomEvaluation(output, truth: phantom)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let encoder = LiverAnalysisResult.jsonEncoder()
         try encoder.encode(evaluation).write(to: URL(fileURLWithPath: out + "/evaluation.json"))
         print(String(format: "phantom %llu rendered in %.1f s; analysis %.1f s (%@)", seed, rendered,
                      output.stages.reduce(0) { $0 + $1.seconds },

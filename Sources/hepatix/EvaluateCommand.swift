@@ -41,8 +41,7 @@ enum EvaluateCommand {
             print(card.summary)
         }
         if let out = a["--out"] {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let encoder = LiverAnalysisResult.jsonEncoder()
             try encoder.encode(report).write(to: URL(fileURLWithPath: out))
         }
     }

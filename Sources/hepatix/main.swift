@@ -25,7 +25,7 @@ usage: hepatix <command> [options]
   infer       --model M.onnx --input X.f32 --shape 1,1,512,512 --out Y.f32 [--engine fast|reference] [--threads N] [--repeat K]
               [--patch D,H,W [--overlap 0.5]]   (sliding windows with Gaussian blending)
               runs an ONNX model (CNN engine; the reference interpreter on request), prints timings as JSON
-  analyze     --phantom SEED [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--threads N] [--out DIR]
+  analyze     DICOM_DIR... | --phantom SEED [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--threads N] [--out DIR]
               the liver pipeline on the synthetic multiphase study: registration, liver and Couinaud segments,
               lesions, LI-RADS with explanations; writes report.html, analysis.json, NIfTIs and evaluation.json
               (scores against the truth); fbp/ir scan every slice in fan beam and reconstruct it

@@ -4,8 +4,8 @@ import Testing
 
 /// The HTML report of the default phantom study renders in headless Chromium (installed by
 /// `make test-env`): no console errors, and the screenshot, decoded by Pillow in the test Python, is
-/// neither blank nor only text — it holds the overview and phase panels (many distinct colours, the
-/// segment tints and the yellow lesion outlines).
+/// neither blank nor only text — it holds the overview with its segment tints and the phase panels with
+/// their yellow lesion and cyan reference outlines.
 struct ReportRenderTests {
     @Test func reportRendersInHeadlessChromium() throws {
         let chromium = "/usr/bin/chromium"
@@ -31,16 +31,23 @@ struct ReportRenderTests {
             px = list(im.getdata())
             nonwhite = sum(1 for r, g, b in px if min(r, g, b) < 235) / len(px)
             yellow = sum(1 for r, g, b in px if r > 200 and g > 200 and b < 80)
-            print(im.size[0], im.size[1], round(nonwhite, 4), len(set(px)), yellow)
+            cyan = sum(1 for r, g, b in px if r < 80 and g > 180 and b > 200)
+            tinted = sum(1 for r, g, b in px if max(r, g, b) - min(r, g, b) > 40)
+            print("STATS", im.size[0], im.size[1], round(nonwhite, 4), yellow, cyan, tinted)
             """, [shot])
-        let fields = stats.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        try #require(fields.count == 5, "unexpected screenshot statistics: \(stats)")
-        print("report screenshot: \(Int(fields[0]))x\(Int(fields[1])), \(fields[2] * 100) % non-white, \(Int(fields[3])) colours, \(Int(fields[4])) yellow pixels")
-        // Text alone covers a few percent of a white page in a handful of grey levels; the grey-scale
-        // CT panels and tinted overview need thousands of colours and a fifth of the page at least.
-        #expect(fields[2] > 0.2)
-        #expect(fields[3] > 2000)
-        // Each lesion's outline is drawn in yellow on its phase panel.
-        #expect(fields[4] > 50)
+        let line = stats.split(separator: "\n").last { $0.hasPrefix("STATS") } ?? ""
+        let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        try #require(fields.count == 6, "unexpected screenshot statistics: \(stats)")
+        print("report screenshot: \(Int(fields[0]))x\(Int(fields[1])), \(fields[2] * 100) % non-white, \(Int(fields[3])) yellow, "
+              + "\(Int(fields[4])) cyan, \(Int(fields[5])) tinted pixels")
+        #expect(fields[0] == 1280 && fields[1] == 2400)
+        // A blank page is 0 % non-white; the default study's page measured 12.8 % (text, tables, the overview
+        // and two phase panels in the first 2400 px), text alone a few percent.
+        #expect(fields[2] > 0.05)
+        // Lesion outlines (yellow) and liver reference outlines (cyan) on the phase panels, segment tints on the
+        // overview: thousands of pixels each when the images decode (measured 3596 yellow), none when they fail.
+        #expect(fields[3] > 500)
+        #expect(fields[4] > 500)
+        #expect(fields[5] > 2000)
     }
 }

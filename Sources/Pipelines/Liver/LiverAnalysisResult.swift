@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the liver analysis measured, as plain values (the JSON report is this, encoded).
 public struct LiverAnalysisResult: Sendable, Codable {
     /// One analysed lesion.
@@ -31,11 +33,14 @@ public struct LiverAnalysisResult: Sendable, Codable {
 
     public let study: String
     public let liverVolumeML: Double
-    /// Volume of Couinaud segments 1...8, mL.
+    /// Volume of Couinaud segments 1...8, mL (empty when the landmarks were not found).
     public let segmentVolumesML: [Double]
     /// Liver median HU and noise SD per phase (unenhanced, arterial, portal venous, delayed; NaN if missing).
     public let liverHU: [Double], liverNoiseHU: [Double]
-    public let planes: CouinaudPlanes
+    /// The Couinaud landmarks, nil when they could not be found (then `couinaudProblem` says why and lesions
+    /// have segment 0).
+    public let planes: CouinaudPlanes?
+    public let couinaudProblem: String?
     public let registrations: [Registration]
     public let lesions: [Lesion]
 }
@@ -44,4 +49,14 @@ public struct LiverAnalysisResult: Sendable, Codable {
 public struct AnalysisStage: Sendable, Codable {
     public let name: String
     public let seconds: Double
+}
+
+extension LiverAnalysisResult {
+    /// The JSON encoder of results: sorted keys, pretty printed, NaN (a missing phase) written as "NaN".
+    public static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }
 }

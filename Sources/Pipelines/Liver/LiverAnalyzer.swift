@@ -75,8 +75,8 @@ public struct LiverAnalyzer: Sendable {
         var segmentVoxels = [Int](repeating: 0, count: 9)
         for k in 0..<grid.nz { for j in 0..<grid.ny { for i in 0..<grid.nx {
             let n = (k * grid.ny + j) * grid.nx + i
-            guard liver[n] else { continue }
-            let s = found.planes.segment(at: portal.position(i: Double(i), j: Double(j), k: Double(k)))
+            guard liver[n], let planes = found.planes else { continue }
+            let s = planes.segment(at: portal.position(i: Double(i), j: Double(j), k: Double(k)))
             couinaud[n] = s
             segmentVoxels[Int(s)] += 1
         } } }
@@ -117,9 +117,9 @@ public struct LiverAnalyzer: Sendable {
         try stage("characterisation and LI-RADS", 1)
         let result = LiverAnalysisResult(
             study: study.name, liverVolumeML: Double(liver.lazy.filter { $0 }.count) * voxelML,
-            segmentVolumesML: (1...8).map { Double(segmentVoxels[$0]) * voxelML },
+            segmentVolumesML: found.planes == nil ? [] : (1...8).map { Double(segmentVoxels[$0]) * voxelML },
             liverHU: (0..<4).map { rawLevels.median[$0] }, liverNoiseHU: (0..<4).map { rawLevels.spread[$0] },
-            planes: found.planes, registrations: registrations, lesions: lesions)
+            planes: found.planes, couinaudProblem: found.problem, registrations: registrations, lesions: lesions)
         return Output(result: result, phases: registered, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber, stages: stages)
     }
 }

@@ -7,7 +7,8 @@ import Foundation
 ///
 /// 1. Working grid: block means to ~3 mm, then a 3×3×3 median (speckle and noise).
 /// 2. Liver attenuation: soft tissue (−30…200 HU) eroded by `seedErosionMM` splits into organ cores;
-///    the largest core whose centroid lies on the patient's right is the seed. Its histogram mode is
+///    the largest core whose centroid lies on the patient's right is the seed. The histogram mode of its
+///    deepest half (in distance: where the liver touches a thick wall, the combined core is deepest in the liver) is
 ///    the liver level μ; σ is the robust spread (1.4826 × MAD) of seed voxels within ±30 HU of μ.
 /// 3. Liver window |HU − μ| < `windowSpreads`·σ, eroded by a ball of `openingRadiusMM`; the component
 ///    overlapping the seed most is the liver core, restored by geodesic dilations (`restorationRadiiMM`)
@@ -54,7 +55,11 @@ public struct LiverSegmenter: Sendable {
         let grid = blocks.coarse
         let hu = MedianFilter.median3(blocks.average(volume.voxels), grid: grid, threads: threads)
         let seed = try seedCore(hu, grid: grid, blocks: blocks, volume: volume)
-        let (level, measuredSpread) = Self.level(of: hu, in: seed)
+        // The level comes from the seed's deepest half: where the liver touches a thick wall of other tissue,
+        // the combined core is deepest inside the liver, the bulkiest organ.
+        let depth = EuclideanDistance.squaredDistance(to: false, in: seed, grid: grid)
+        let deepest = depth.indices.filter { seed[$0] }.map { depth[$0] }.max() ?? 0
+        let (level, measuredSpread) = Self.level(of: hu, in: depth.map { $0 >= 0.25 * deepest && $0 > 0 }, spreadMask: seed)
         let spread = max(measuredSpread, minimumSpreadHU)
         let window = BinaryMorphology.fillHoles(hu.map { abs(Double($0) - level) < windowSpreads * spread }, grid: grid)
         let opened = BinaryMorphology.erode(window, radius: openingRadiusMM, grid: grid, threads: threads)
@@ -102,7 +107,8 @@ public struct LiverSegmenter: Sendable {
     }
 
     /// Histogram mode (1 HU bins smoothed by a Gaussian of 3 HU) and robust spread of `hu` inside `mask`.
-    static func level(of hu: [Float], in mask: [Bool]) -> (Double, Double) {
+    /// The spread is measured over `spreadMask` (default `mask`) within ±30 HU of the mode.
+    static func level(of hu: [Float], in mask: [Bool], spreadMask: [Bool]? = nil) -> (Double, Double) {
         let low = -100, bins = 501
         var histogram = [Double](repeating: 0, count: bins)
         var values: [Double] = []
@@ -116,7 +122,8 @@ public struct LiverSegmenter: Sendable {
             return t >= 0 && t < bins ? s + histogram[t] * kernel[d + 9] : s
         } }
         let mode = Double((smooth.indices.max { smooth[$0] < smooth[$1] } ?? 0) + low)
-        let near = values.filter { abs($0 - mode) < 30 }
+        let pool = spreadMask.map { m in zip(hu, m).compactMap { $1 ? Double($0) : nil } } ?? values
+        let near = pool.filter { abs($0 - mode) < 30 }
         let centre = median(near)
         let spread = 1.4826 * median(near.map { abs($0 - centre) })
         return (mode, spread)

@@ -21,7 +21,9 @@ public struct VesselLandmarks: Sendable {
 
     /// What was found, and the IVC mask (to remove from the liver).
     public struct Result: Sendable {
-        public let planes: CouinaudPlanes
+        /// The Couinaud landmarks; nil when fewer than three hepatic veins were found (`problem` says so).
+        public let planes: CouinaudPlanes?
+        public let problem: String?
         public let cava: [Bool]
         /// Hepatic-vein voxel count behind each azimuth (a confidence cue).
         public let veinVoxels: [Int]
@@ -118,12 +120,13 @@ public struct VesselLandmarks: Sendable {
             if chosen.count == 3 { break }
         }
         guard chosen.count == 3 else {
-            throw LiverAnalysisError("found \(chosen.count) hepatic veins, need 3 for the Couinaud planes")
+            return Result(planes: nil, problem: "found \(chosen.count) hepatic vein(s), need 3 for the Couinaud planes",
+                          cava: cavaMask, veinVoxels: chosen.map { Int(histogram[$0]) })
         }
         let azimuths = chosen.map { (Double($0) * 2 + 1) * .pi / 180 }.sorted { CouinaudPlanes.turn($0) < CouinaudPlanes.turn($1) }
         let counts = chosen.map { Int(histogram[$0]) }
         return Result(planes: CouinaudPlanes(cavaAxis: cava, hepaticVeinAzimuths: SIMD3(azimuths[0], azimuths[1], azimuths[2]),
                                              portalBifurcationZ: bifurcationZ),
-                      cava: cavaMask, veinVoxels: counts)
+                      problem: nil, cava: cavaMask, veinVoxels: counts)
     }
 }

@@ -29,7 +29,7 @@ public struct PhantomEvaluation: Sendable, Codable {
     /// Worst displacement error (mm) of each registered phase over the liver's voxels: |found map − true motion|.
     public let registrationErrorMM: [String: Double]
     /// The Couinaud landmarks of the truth and those the pipeline found.
-    public let truthPlanes: CouinaudPlanes, foundPlanes: CouinaudPlanes
+    public let truthPlanes: CouinaudPlanes, foundPlanes: CouinaudPlanes?
 
     /// Mean Couinaud Dice over segments present in the truth.
     public var meanSegmentDice: Double {

@@ -7,8 +7,7 @@ extension LiverAnalyzer.Output {
     /// - Throws: file-system errors.
     public func writeOutputs(to folder: String, note: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let encoder = LiverAnalysisResult.jsonEncoder()
         try encoder.encode(result).write(to: URL(fileURLWithPath: folder + "/analysis.json"))
         try encoder.encode(stages).write(to: URL(fileURLWithPath: folder + "/timing.json"))
         try LiverReportHTML.page(self, note: note).write(toFile: folder + "/report.html", atomically: true, encoding: .utf8)

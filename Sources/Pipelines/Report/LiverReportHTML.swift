@@ -35,7 +35,9 @@ public enum LiverReportHTML {
         for (index, colour) in LiverReportImages.segmentColours.enumerated() {
             html += "<span class=\"swatch\" style=\"background: rgb(\(colour.red),\(colour.green),\(colour.blue))\"></span>\(CouinaudPlanes.roman(UInt8(index + 1))) &nbsp; "
         }
-        html += "</p>\n<table><tr><th>liver</th>" + (1...8).map { "<th>\(CouinaudPlanes.roman(UInt8($0)))</th>" }.joined() + "</tr>\n"
+        html += "</p>\n"
+        if let problem = r.couinaudProblem { html += "<p>Couinaud segments unavailable: \(esc(problem)).</p>\n" }
+        html += "<table><tr><th>liver</th>" + (r.segmentVolumesML.isEmpty ? "" : (1...8).map { "<th>\(CouinaudPlanes.roman(UInt8($0)))</th>" }.joined()) + "</tr>\n"
         html += "<tr><td>\(f(r.liverVolumeML, 0)) mL</td>" + r.segmentVolumesML.map { "<td>\(f($0, 0)) mL</td>" }.joined() + "</tr></table>\n"
         html += "<h2>Lesions (\(r.lesions.count))</h2>\n"
         if r.lesions.isEmpty { html += "<p>No lesion found.</p>\n" }
