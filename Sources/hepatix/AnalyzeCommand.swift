@@ -41,8 +41,7 @@ enum AnalyzeCommand {
         bar.finish()
         let phases = study.phases.keys.sorted { $0.index < $1.index }.map(\.rawValue).joined(separator: ", ")
         let files = try output.writeOutputs(to: out, note: "DICOM study \(study.name): \(phases).")
-        print(String(format: "DICOM loaded in %.1f s; analysis %.1f s (%@)", loaded, output.stages.reduce(0) { $0 + $1.seconds },
-                     output.stages.map { String(format: "%@ %.2f", $0.name, $0.seconds) }.joined(separator: ", ")))
+        print(String(format: "DICOM loaded in %.1f s; ", loaded) + timing(output.stages))
         print(String(format: "liver %.0f mL", output.result.liverVolumeML))
         for lesion in output.result.lesions { print("  #\(lesion.number) \(lesion.sentence)") }
         print("report: \(files[0])")
@@ -66,9 +65,7 @@ enum AnalyzeCommand {
         let evaluation = try PhantomEvaluation(output, truth: phantom)
         let encoder = LiverAnalysisResult.jsonEncoder()
         try encoder.encode(evaluation).write(to: URL(fileURLWithPath: out + "/evaluation.json"))
-        print(String(format: "phantom %llu rendered in %.1f s; analysis %.1f s (%@)", seed, rendered,
-                     output.stages.reduce(0) { $0 + $1.seconds },
-                     output.stages.map { String(format: "%@ %.2f", $0.name, $0.seconds) }.joined(separator: ", ")))
+        print(String(format: "phantom %llu rendered in %.1f s; ", seed, rendered) + timing(output.stages))
         print(String(format: "liver %.0f mL, Dice %.3f; Couinaud mean Dice %.3f (%@)", output.result.liverVolumeML, evaluation.liverDice,
                      evaluation.meanSegmentDice, evaluation.segmentDice.map { String(format: "%.2f", $0) }.joined(separator: " ")))
         for lesion in output.result.lesions { print("  #\(lesion.number) \(lesion.sentence)") }
@@ -77,5 +74,11 @@ enum AnalyzeCommand {
             print(String(format: "  truth %d %@ %.1f mm %@: %@", t.number, t.kind.rawValue, t.truthLongAxisMM, t.truthCategory.rawValue, found))
         }
         print("false positives: \(evaluation.falsePositives); report: \(out)/report.html")
+    }
+
+    /// "analysis T s (stage t, ...)": the total and each stage's wall time.
+    static func timing(_ stages: [AnalysisStage]) -> String {
+        String(format: "analysis %.1f s (%@)", stages.reduce(0) { $0 + $1.seconds },
+               stages.map { String(format: "%@ %.2f", $0.name, $0.seconds) }.joined(separator: ", "))
     }
 }
