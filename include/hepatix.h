@@ -613,6 +613,36 @@ hx_status hx_liver_analyze(hx_context *ctx, const hx_volume *const *volumes, con
 hx_status hx_liver_analyze_phantom(hx_context *ctx, uint64_t seed, double dose, const char *output_dir,
                                    hx_progress_fn progress, void *user_data, hx_liver_result **out);
 
+/** Options of a liver analysis (hx_liver_analyze_v2): typed setters, documented defaults. */
+typedef struct hx_liver_options hx_liver_options;
+
+/** Creates liver analysis options with their defaults: no denoising. */
+hx_status hx_liver_options_create(hx_context *ctx, hx_liver_options **out);
+
+/**
+ * Deep-learning denoising of every phase before the analysis (default off): enable non-zero turns it on with the
+ * ONNX network at model_path, or with the shipped low-dose denoiser (ct-denoise-2.5d.onnx, found in the folder named by
+ * the HEPATIX_MODELS environment variable, in models/ beside the installed library, or in the source tree's Models/)
+ * when model_path is NULL. The network takes [1, 3, H, W] (an axial slice and its two neighbours, HU) and gives
+ * [1, 1, H, W]. It is loaded and checked here: HX_ERR_IO when the file cannot be found or read,
+ * HX_ERR_INVALID_ARGUMENT when it is malformed or has another interface, HX_ERR_UNSUPPORTED for operators this
+ * version cannot run. enable 0 turns denoising off (model_path ignored). On error the options are unchanged.
+ */
+hx_status hx_liver_options_set_denoise(hx_context *ctx, hx_liver_options *options, int32_t enable, const char *model_path);
+
+/** Destroys options; accepts NULL. Results made with them stay valid. */
+void hx_liver_options_destroy(hx_liver_options *options);
+
+/** hx_liver_analyze with options (NULL: the defaults). */
+hx_status hx_liver_analyze_v2(hx_context *ctx, const hx_volume *const *volumes, const int32_t *phases, size_t count,
+                              const hx_liver_options *options, const char *output_dir, hx_progress_fn progress,
+                              void *user_data, hx_liver_result **out);
+
+/** hx_liver_analyze_phantom with options (NULL: the defaults). */
+hx_status hx_liver_analyze_phantom_v2(hx_context *ctx, uint64_t seed, double dose, const hx_liver_options *options,
+                                      const char *output_dir, hx_progress_fn progress, void *user_data,
+                                      hx_liver_result **out);
+
 /** Liver volume (mL, IVC excluded) and the number of lesions found. Any output pointer may be NULL. */
 hx_status hx_liver_result_summary(hx_context *ctx, const hx_liver_result *result, double *liver_ml, size_t *lesion_count);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs into a temporary prefix and builds the C host with pkg-config only, then checks that every
-# library the installed libhepatix.so needs from the Swift toolchain is shipped beside it.
+# library the installed libhepatix.so needs from the Swift toolchain is shipped beside it, and that the
+# installed CLI finds the shipped models beside it.
 set -euo pipefail
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
@@ -15,5 +16,6 @@ missing=0
 for lib in $(ldd "$prefix/lib/hepatix/libhepatix.so" | awk '/swift\/linux/ {print $1}'); do
   [ -f "$prefix/lib/hepatix/$lib" ] || { echo "install is missing $lib"; missing=1; }
 done
-"$prefix/bin/hepatix" info >/dev/null || { echo "installed CLI does not run"; missing=1; }
+info=$("$prefix/bin/hepatix" info) || { echo "installed CLI does not run"; missing=1; }
+grep -q "denoiser model: $prefix/lib/hepatix/models/ct-denoise-2.5d.onnx" <<<"$info" || { echo "installed CLI does not find the installed denoiser"; missing=1; }
 [ $missing -eq 0 ] && echo "install check: 1 passed, 0 failed" || { echo "install check: 0 passed, 1 failed"; exit 1; }

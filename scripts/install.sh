@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Hepatix under PREFIX: include/hepatix.h, lib/hepatix/ (libhepatix.so, the Swift runtime
-# libraries it links, the CLI), lib/pkgconfig/hepatix.pc and bin/hepatix.
+# libraries it links, the CLI, the shipped ONNX models in models/), lib/pkgconfig/hepatix.pc and bin/hepatix.
 # A C host then builds with `cc app.c $(pkg-config --cflags --libs hepatix)`.
 set -euo pipefail
 prefix=$1; build=$2; version=$3; sover=$4
@@ -12,6 +12,9 @@ ln -sf "libhepatix.so.$version" "$libdir/libhepatix.so.$sover"
 ln -sf "libhepatix.so.$sover" "$libdir/libhepatix.so"
 install -m 755 "$build/hepatix-cli" "$libdir/hepatix"
 ln -sf "../lib/hepatix/hepatix" "$prefix/bin/hepatix"
+# The shipped models, found beside the library (ShippedModels).
+mkdir -p "$libdir/models"
+install -m 644 Models/*.onnx "$libdir/models/"
 # The Swift runtime libraries libhepatix.so and the CLI need; found through their $ORIGIN run path.
 swift_libs=$( (ldd "$build/libhepatix.so"; ldd "$build/hepatix-cli") | awk '/=> .*\/swift\/linux\// {print $3}' | sort -u)
 for lib in $swift_libs; do install -m 755 "$lib" "$libdir/"; done

@@ -19,11 +19,13 @@ final class LiverResultBox {
     deinit { for p in [json] + categories + sentences + paths { free(p) } }
 }
 
-/// Runs `analyzer` on `study` with the C progress callback, writes outputs when `outputDir` is set and boxes the result.
-private func analyzeStudy(_ study: MultiphaseStudy, threads: Int, outputDir: UnsafePointer<CChar>?, note: String,
+/// Runs the liver pipeline (with `options`' denoiser, if any) on `study` with the C progress callback, writes
+/// outputs when `outputDir` is set and boxes the result.
+private func analyzeStudy(_ study: MultiphaseStudy, threads: Int, options: OpaquePointer?, outputDir: UnsafePointer<CChar>?, note: String,
                           progress: hx_progress_fn?, userData: UnsafeMutableRawPointer?) throws -> OpaquePointer {
     var analyzer = LiverAnalyzer()
     analyzer.threads = threads
+    if let options { analyzer.denoiser = object(options, as: LiverOptionsBox.self).denoiser }
     let output = try analyzer.analyze(study) { _, fraction in progress.map { $0(fraction, userData) == 0 } ?? true }
     var outputs: [String] = []
     if let outputDir {
@@ -38,6 +40,13 @@ private func analyzeStudy(_ study: MultiphaseStudy, threads: Int, outputDir: Uns
 public func hx_liver_analyze(_ ctx: OpaquePointer?, _ volumes: UnsafePointer<OpaquePointer?>?, _ phases: UnsafePointer<Int32>?,
                              _ count: Int, _ outputDir: UnsafePointer<CChar>?, _ progress: hx_progress_fn?,
                              _ userData: UnsafeMutableRawPointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
+    hx_liver_analyze_v2(ctx, volumes, phases, count, nil, outputDir, progress, userData, out)
+}
+
+@c @implementation
+public func hx_liver_analyze_v2(_ ctx: OpaquePointer?, _ volumes: UnsafePointer<OpaquePointer?>?, _ phases: UnsafePointer<Int32>?,
+                                _ count: Int, _ options: OpaquePointer?, _ outputDir: UnsafePointer<CChar>?, _ progress: hx_progress_fn?,
+                                _ userData: UnsafeMutableRawPointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
     withContext(ctx) { context in
         let out = try required(out, "out")
         let (volumes, codes) = (try required(volumes, "volumes"), try required(phases, "phases"))
@@ -55,7 +64,7 @@ public func hx_liver_analyze(_ ctx: OpaquePointer?, _ volumes: UnsafePointer<Opa
             study[phase] = volume
         }
         guard study[.portalVenous] != nil else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "the study has no portal venous phase") }
-        out.pointee = try analyzeStudy(try MultiphaseStudy(name: "study", phases: study), threads: Int(context.threads),
+        out.pointee = try analyzeStudy(try MultiphaseStudy(name: "study", phases: study), threads: Int(context.threads), options: options,
                                        outputDir: outputDir, note: "Multiphase CT study (\(count) phases).", progress: progress, userData: userData)
     }
 }
@@ -64,14 +73,21 @@ public func hx_liver_analyze(_ ctx: OpaquePointer?, _ volumes: UnsafePointer<Opa
 public func hx_liver_analyze_phantom(_ ctx: OpaquePointer?, _ seed: UInt64, _ dose: Double, _ outputDir: UnsafePointer<CChar>?,
                                      _ progress: hx_progress_fn?, _ userData: UnsafeMutableRawPointer?,
                                      _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
+    hx_liver_analyze_phantom_v2(ctx, seed, dose, nil, outputDir, progress, userData, out)
+}
+
+@c @implementation
+public func hx_liver_analyze_phantom_v2(_ ctx: OpaquePointer?, _ seed: UInt64, _ dose: Double, _ options: OpaquePointer?,
+                                        _ outputDir: UnsafePointer<CChar>?, _ progress: hx_progress_fn?, _ userData: UnsafeMutableRawPointer?,
+                                        _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
     withContext(ctx) { context in
         let out = try required(out, "out")
         guard dose.isFinite, dose > 0, dose <= 1 else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "dose must be in (0, 1], got \(dose)") }
-        var options = AbdomenStudy.Options()
-        options.dose = dose
-        options.threads = Int(context.threads)
-        let phantom = try AbdomenStudy.render(seed: seed, options: options)
-        out.pointee = try analyzeStudy(phantom.study, threads: options.threads, outputDir: outputDir, note: options.note(seed: seed),
+        var study = AbdomenStudy.Options()
+        study.dose = dose
+        study.threads = Int(context.threads)
+        let phantom = try AbdomenStudy.render(seed: seed, options: study)
+        out.pointee = try analyzeStudy(phantom.study, threads: study.threads, options: options, outputDir: outputDir, note: study.note(seed: seed),
                                        progress: progress, userData: userData)
     }
 }

@@ -22,7 +22,7 @@ public enum BuildInfo {
         return String(cString: p)
     }
 
-    /// One line per fact: version, CPU, kernel tier, FFTW, OpenBLAS.
+    /// One line per fact: version, CPU, kernel tier, FFTW, OpenBLAS, the shipped denoiser's path.
     public static var summary: String {
         """
         hepatix \(versionString)
@@ -30,6 +30,7 @@ public enum BuildInfo {
         cpu features: \(KernelTier.hardwareDescription); kernel tier in use: \(KernelTier.detected.rawValue)
         fftw: \(fftwVersionString())
         openblas: \(openBLASConfig) (core \(openBLASCore))
+        denoiser model: \((try? ShippedModels.path(of: CNNDenoiser.shippedModelName)) ?? "not found")
         """
     }
 }

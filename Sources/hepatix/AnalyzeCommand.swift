@@ -1,63 +1,50 @@
 import Foundation
 import Hepatix
 
-/// `hepatix analyze DICOM_DIR... | --phantom SEED [--dose D] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--threads N] --out DIR`:
+/// `hepatix analyze DICOM_DIR... | --phantom SEED [--dose D] [--acquisition image|fbp|ir] [--size NX,NY,NZ]
+/// [--denoise | --denoiser M.onnx] [--threads N] --out DIR`:
 /// the liver pipeline on a multiphase DICOM study or the built-in phantom study, writing the report, `analysis.json`,
 /// NIfTIs and, for a phantom, `evaluation.json` (scores against its truth).
 enum AnalyzeCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let (paths, rest) = DicomCommand.pathsAndOptions(args)
         if !paths.isEmpty { return try analyzeDicom(paths, rest) }
-        let a = try Arguments(args, valued: ["--phantom", "--dose", "--acquisition", "--size", "--threads", "--out"])
+        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--phantom", "--out", "--denoiser"]), flags: ["--denoise"])
         let out = a["--out"] ?? "out/analysis"
         guard let seedText = a["--phantom"], let seed = UInt64(seedText) else { throw CLIError("analyze needs --phantom SEED") }
-        var options = AbdomenStudy.Options()
-        options.threads = try a.int("--threads", default: 0)
-        options.acquisition = try EvaluateCommand.acquisition(a)
-        if let size = a["--size"] {
-            // Same field of view (384 × 384 × 200 mm), finer voxels.
-            let n = size.split(separator: ",").compactMap { Int($0) }
-            guard n.count == 3, n.allSatisfy({ $0 >= 16 && $0 <= 2048 }) else { throw CLIError("--size takes NX,NY,NZ (16...2048 each)") }
-            let field = SIMD3<Double>(options.size) * options.spacing
-            options.size = SIMD3(n[0], n[1], n[2])
-            options.spacing = field / SIMD3<Double>(options.size)
-        }
-        if let dose = a["--dose"] { guard let d = Double(dose) else { throw CLIError("--dose must be a number") }; options.dose = d }
-        try analyzePhantom(seed: seed, options: options, out: out)
+        let options = try PhantomArguments.options(a)
+        try analyzePhantom(seed: seed, options: options, analyzer: try analyzer(a, threads: options.threads), out: out)
     }
 
     /// `hepatix analyze DICOM_DIR... [--threads N] --out DIR`: the pipeline on a multiphase CT study read from DICOM.
     static func analyzeDicom(_ paths: [String], _ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--threads", "--out"])
+        let a = try Arguments(args, valued: ["--threads", "--out", "--denoiser"], flags: ["--denoise"])
         let out = a["--out"] ?? "out/analysis"
         let threads = try a.int("--threads", default: 0)
         let bar = ProgressBar(label: "analyze")
         let start = Date()
-        let study = try MultiphaseStudy.load(dicom: paths, threads: threads)
+        let (study, sources) = try MultiphaseStudy.loadWithSources(dicom: paths, threads: threads)
         let loaded = Date().timeIntervalSince(start)
-        var analyzer = LiverAnalyzer()
-        analyzer.threads = threads
-        let output = try analyzer.analyze(study) { stage, fraction in bar.update(fraction, stage) }
+        let output = try analyzer(a, threads: threads).analyze(study) { stage, fraction in bar.update(fraction, stage) }
         bar.finish()
         let phases = study.phases.keys.sorted { $0.index < $1.index }.map(\.rawValue).joined(separator: ", ")
         let files = try output.writeOutputs(to: out, note: "DICOM study \(study.name): \(phases).")
+        let dicom = try output.writeDicom(to: out, sources: sources)
         print(String(format: "DICOM loaded in %.1f s; ", loaded) + timing(output.stages))
         print(String(format: "liver %.0f mL", output.result.liverVolumeML))
         for lesion in output.result.lesions { print("  #\(lesion.number) \(lesion.sentence)") }
-        print("report: \(files[0])")
+        print("report: \(files[0]); DICOM SEG and TID 1500 SR: \(dicom.joined(separator: ", "))")
     }
 
     /// Renders phantom `seed`, analyses it with a progress bar and writes every output into `out`:
     /// `analysis.json`, `evaluation.json`, `timing.json`, NIfTI volumes (results and truth) and `report.html`;
     /// prints the stage times, the scores and one sentence per lesion.
-    static func analyzePhantom(seed: UInt64, options: AbdomenStudy.Options, out: String) throws {
+    static func analyzePhantom(seed: UInt64, options: AbdomenStudy.Options, analyzer: LiverAnalyzer, out: String) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let bar = ProgressBar(label: "analyze")
         let start = Date()
         let phantom = try AbdomenStudy.render(seed: seed, options: options)
         let rendered = Date().timeIntervalSince(start)
-        var analyzer = LiverAnalyzer()
-        analyzer.threads = options.threads
         let output = try analyzer.analyze(phantom.study) { stage, fraction in bar.update(fraction, stage) }
         bar.finish()
         try phantom.writeTruthNIfTI(to: out)
@@ -74,6 +61,15 @@ enum AnalyzeCommand {
             print(String(format: "  truth %d %@ %.1f mm %@: %@", t.number, t.kind.rawValue, t.truthLongAxisMM, t.truthCategory.rawValue, found))
         }
         print("false positives: \(evaluation.falsePositives); report: \(out)/report.html")
+    }
+
+    /// The pipeline on `threads` workers, with the CNN denoiser when `--denoise` (shipped model) or
+    /// `--denoiser M.onnx` is given.
+    static func analyzer(_ a: Arguments, threads: Int) throws -> LiverAnalyzer {
+        var analyzer = LiverAnalyzer()
+        analyzer.threads = threads
+        if a.has("--denoise") || a["--denoiser"] != nil { analyzer.denoiser = try CNNDenoiser(path: a["--denoiser"]) }
+        return analyzer
     }
 
     /// "analysis T s (stage t, ...)": the total and each stage's wall time.

@@ -1,19 +1,19 @@
 import Foundation
 import Hepatix
 
-/// `hepatix demo [--out DIR] [--threads N] [--scans]`: the main job on the built-in study. The liver
+/// `hepatix demo [--out DIR] [--threads N] [--denoise] [--scans]`: the main job on the built-in study. The liver
 /// pipeline analyses the default multiphase abdomen phantom (seed 1) and writes its report; nothing is
 /// opened, the report's path is printed. `--scans` adds the reconstruction demos: exact analytic scans of
 /// the Shepp–Logan phantoms (parallel, equiangular fan, cone beam) reconstructed by FBP/FDK, and a dose
 /// study (100/50/33/25 % dose, FBP against hybrid IR), as PNG slices with one line of accuracy figures each.
 enum DemoCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--out", "--threads"], flags: ["--scans"])
+        let a = try Arguments(args, valued: ["--out", "--threads", "--denoiser"], flags: ["--scans", "--denoise"])
         let out = a["--out"] ?? "out/demo"
         print(BuildInfo.summary)
         var options = AbdomenStudy.Options()
         options.threads = try a.int("--threads", default: 0)
-        try AnalyzeCommand.analyzePhantom(seed: 1, options: options, out: out)
+        try AnalyzeCommand.analyzePhantom(seed: 1, options: options, analyzer: try AnalyzeCommand.analyzer(a, threads: options.threads), out: out)
         if a.has("--scans") { try scans(out: out + "/scans", threads: options.threads) }
     }
 

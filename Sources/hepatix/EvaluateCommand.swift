@@ -5,7 +5,7 @@ import Hepatix
 /// many phantom studies, scored against their truth (the acceptance figures of the liver analysis).
 enum EvaluateCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--seeds", "--dose", "--acquisition", "--threads", "--out"], flags: ["--verbose"])
+        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--seeds", "--out", "--denoiser"]), flags: ["--verbose", "--denoise"])
         let range = (a["--seeds"] ?? "1-20").split(separator: "-").compactMap { UInt64($0) }
         guard range.count == 2 || range.count == 1 else { throw CLIError("--seeds takes A-B or A") }
         let seeds = range[0]...(range.last!)
@@ -17,13 +17,10 @@ enum EvaluateCommand {
         for dose in doses {
             var evaluations: [PhantomEvaluation] = []
             for seed in seeds {
-                var options = AbdomenStudy.Options()
+                var options = try PhantomArguments.options(a, readDose: false)
                 options.dose = dose
-                options.threads = try a.int("--threads", default: 0)
-                options.acquisition = try acquisition(a)
                 let phantom = try AbdomenStudy.render(seed: seed, options: options)
-                var analyzer = LiverAnalyzer()
-                analyzer.threads = options.threads
+                let analyzer = try AnalyzeCommand.analyzer(a, threads: options.threads)
                 let e = try PhantomEvaluation(try analyzer.analyze(phantom.study), truth: phantom)
                 evaluations.append(e)
                 if a.has("--verbose") {
@@ -44,12 +41,5 @@ enum EvaluateCommand {
             let encoder = LiverAnalysisResult.jsonEncoder()
             try encoder.encode(report).write(to: URL(fileURLWithPath: out))
         }
-    }
-
-    /// The `--acquisition image|fbp|ir` option (default image-domain noise).
-    static func acquisition(_ a: Arguments) throws -> PhantomAcquisition {
-        guard let text = a["--acquisition"] else { return .image }
-        guard let method = PhantomAcquisition(rawValue: text) else { throw CLIError("--acquisition takes image, fbp or ir") }
-        return method
     }
 }

@@ -25,12 +25,20 @@ usage: hepatix <command> [options]
   infer       --model M.onnx --input X.f32 --shape 1,1,512,512 --out Y.f32 [--engine fast|reference] [--threads N] [--repeat K]
               [--patch D,H,W [--overlap 0.5]]   (sliding windows with Gaussian blending)
               runs an ONNX model (CNN engine; the reference interpreter on request), prints timings as JSON
-  analyze     DICOM_DIR... | --phantom SEED [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--threads N] [--out DIR]
+  analyze     DICOM_DIR... | --phantom SEED [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ]
+              [--denoise | --denoiser M.onnx] [--threads N] [--out DIR]
               the liver pipeline on the synthetic multiphase study: registration, liver and Couinaud segments,
               lesions, LI-RADS with explanations; writes report.html, analysis.json, NIfTIs and evaluation.json
-              (scores against the truth); fbp/ir scan every slice in fan beam and reconstruct it
-  evaluate    [--seeds 1-20] [--dose 1,0.33] [--acquisition image|fbp|ir] [--threads N] [--out FILE.json] [--verbose]
+              (scores against the truth); fbp/ir scan every slice in fan beam and reconstruct it; --denoise runs
+              the shipped CNN denoiser (Models/ct-denoise-2.5d.onnx) on every phase first
+  evaluate    [--seeds 1-20] [--dose 1,0.33] [--acquisition image|fbp|ir] [--denoise] [--threads N] [--out FILE.json] [--verbose]
               the liver pipeline on many phantom studies, scored against their truth
+  followup    BASELINE_DIR FOLLOWUP_DIR --interval-days D | --phantom SEED [--growth G] [--interval-days D] [--dose F]
+              [--denoise] [--threads N] [--out DIR]
+              two studies of one patient compared: per-lesion long-axis and volume change, LI-RADS threshold
+              growth, RECIST 1.1 response (followup.json, both analyses)
+  phantom     --seed S [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--noise-free] [--extension nii|nii.gz] --out DIR
+              writes a synthetic multiphase study (phase-*.nii.gz, HU) and its truth label maps: the training-data recipe
   demo        [--out DIR] [--threads N] [--scans]
               analyse the default phantom study (seed 1) and print where its report is; --scans adds the
               reconstruction demos (analytic scans, FBP/FDK, a dose study) as PNG slices
@@ -46,6 +54,8 @@ do {
     case "demo": try DemoCommand.run(rest)
     case "analyze": try AnalyzeCommand.run(rest)
     case "evaluate": try EvaluateCommand.run(rest)
+    case "phantom": try PhantomCommand.run(rest)
+    case "followup": try FollowUpCommand.run(rest)
     case "project": try ProjectCommand.run(rest)
     case "radiomics": try RadiomicsCommand.run(rest)
     case "signature": try SignatureCommand.run(rest)

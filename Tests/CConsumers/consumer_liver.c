@@ -1,6 +1,7 @@
 /* The liver part of the C consumer: analyse the built-in phantom study (seed 1) with progress, read the
- * lesions, their categories and sentences and the written files; cancel from the progress callback; refuse
- * bad requests (NULLs, dose out of range, missing portal venous phase, a repeated phase). */
+ * lesions, their categories and sentences and the written files; cancel from the progress callback; options
+ * with the shipped denoiser; refuse bad requests (NULLs, dose out of range, missing portal venous phase, a
+ * repeated phase, a missing model). */
 #include "checks.h"
 
 #include <stdlib.h>
@@ -65,6 +66,20 @@ void liver_checks(hx_context *ctx, const char *out_dir) {
     progress_state stop = {0, 2, 0};
     EXPECT_STATUS(hx_liver_analyze_phantom(ctx, 1, 1.0, NULL, on_progress, &stop, &cancelled), HX_ERR_CANCELLED);
     CHECK(cancelled == NULL && stop.calls == 2, "cancelled after the second stage");
+
+    /* Options: the shipped denoiser loads (found beside the library or in the source tree); a denoised analysis
+     * reports per-slice progress inside its first tenth and can be cancelled there. */
+    hx_liver_options *options = NULL;
+    EXPECT_STATUS(hx_liver_options_create(ctx, &options), HX_OK);
+    EXPECT_STATUS(hx_liver_options_set_denoise(ctx, options, 1, "/nonexistent/denoiser.onnx"), HX_ERR_IO);
+    EXPECT_STATUS(hx_liver_options_set_denoise(ctx, NULL, 1, NULL), HX_ERR_NULL_ARGUMENT);
+    EXPECT_STATUS(hx_liver_options_set_denoise(ctx, options, 1, NULL), HX_OK);
+    progress_state denoising = {0, 3, 0};
+    EXPECT_STATUS(hx_liver_analyze_phantom_v2(ctx, 1, 0.33, options, NULL, on_progress, &denoising, &cancelled), HX_ERR_CANCELLED);
+    CHECK(cancelled == NULL && denoising.calls == 3 && denoising.last > 0 && denoising.last < 0.1, "cancelled while denoising slices");
+    EXPECT_STATUS(hx_liver_options_set_denoise(ctx, options, 0, NULL), HX_OK);
+    hx_liver_options_destroy(options);
+    hx_liver_options_destroy(NULL);
 
     EXPECT_STATUS(hx_liver_analyze_phantom(ctx, 1, 0.0, NULL, NULL, NULL, &cancelled), HX_ERR_INVALID_ARGUMENT);
     EXPECT_STATUS(hx_liver_analyze_phantom(ctx, 1, 1.0, NULL, NULL, NULL, NULL), HX_ERR_NULL_ARGUMENT);

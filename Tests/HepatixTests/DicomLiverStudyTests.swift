@@ -5,13 +5,15 @@ import Testing
 /// The liver pipeline on an independent study: the shared DICOM generator's three-phase liver phantom
 /// (`../shared/peers/dicom/gen_ct_series.py`, written with pydicom, not by Hepatix), read from DICOM. Its
 /// liver is an ellipsoid without hepatic veins, so the Couinaud landmarks must be reported missing without
-/// failing the analysis; its three lesions come with their expected LI-RADS categories.
+/// failing the analysis; its three lesions come with their expected LI-RADS categories. The analysis is then
+/// written as DICOM SEG + TID 1500 SR on the study and judged by the shared validator (dciodvfy, dcentvfy,
+/// dsrdump, highdicom, pydicom and semantic checks) and read back by highdicom.
 struct DicomLiverStudyTests {
     @Test func sharedGeneratorStudyFromDicom() throws {
         let folder = try DicomTestSupport.temporaryFolder("liver-study")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try DicomTestSupport.generateStudy(folder, ["--rows", "256", "--slices", "64", "--noise", "10", "--seed", "3"])
-        let study = try MultiphaseStudy.load(dicom: [folder])
+        let (study, sources) = try MultiphaseStudy.loadWithSources(dicom: [folder])
         #expect(Set(study.phases.keys) == [.arterial, .portalVenous, .delayed])
         let output = try LiverAnalyzer().analyze(study)
         let result = output.result
@@ -51,6 +53,32 @@ struct DicomLiverStudyTests {
             // (with the generator's unsmoothed edges): 3 mm.
             let outer = 2 * radius + (lesion["id"] as! String == "L1" ? 4 : 0)
             #expect(abs(found!.longAxisMM - outer) <= 3, "\(lesion["id"]!): long axis \(found!.longAxisMM) mm for \(outer) mm")
+        }
+        try checkDicomOutputs(output, sources: sources, folder: folder)
+    }
+
+    /// SEG + SR of `output` pass every judge; highdicom finds one measurement group per finding with the
+    /// categories and long axes of the analysis.
+    func checkDicomOutputs(_ output: LiverAnalyzer.Output, sources: MultiphaseDicomSources, folder: String) throws {
+        let written = try output.writeDicom(to: folder + "/hepatix", sources: sources)
+        let validator = DicomTestSupport.shared + "/peers/dicom/validate_dicom_outputs.py"
+        let (status, report) = try DicomTestSupport.run(DicomTestSupport.python,
+                                                        [validator, "--ct-dir", folder] + sources.portalVenous.slices.map(\.path) + written)
+        #expect(status == 0, "\(report.split(separator: "\n").filter { $0.contains("FAIL") || $0.hasPrefix("    ") }.joined(separator: "\n"))")
+        let code = """
+        import sys, json, highdicom as hd
+        sr = hd.sr.srread(sys.argv[1])
+        groups = sr.content.get_volumetric_roi_measurement_groups()
+        print(json.dumps([dict(id=g.tracking_identifier, m={m.name.meaning: float(m.value) for m in g.get_measurements()},
+                               q=[q.value.meaning for q in g.get_qualitative_evaluations()]) for g in groups]))
+        """
+        let groups = try #require(try JSONSerialization.jsonObject(with: Data(try DicomTestSupport.python(code, [written[1]]).utf8)) as? [[String: Any]])
+        let lesions = output.result.lesions
+        #expect(groups.map { $0["id"] as? String } == ["Liver"] + lesions.map { "L\($0.number)" })
+        for (group, lesion) in zip(groups.dropFirst(), lesions) {
+            let long = (group["m"] as? [String: Double])?["Long Axis"]
+            #expect(long.map { abs($0 - lesion.longAxisMM) < 1e-6 } == true, "\(group)")
+            #expect((group["q"] as? [String])?.first?.hasPrefix(lesion.category.rawValue + " ") == true, "\(group)")
         }
     }
 }

@@ -32,6 +32,10 @@ hxk_tier hxk_detect_tier(void);
 /** A short CPU model string (CPUID brand), written into buf (NUL-terminated, truncated to cap). */
 void hxk_cpu_brand(char *buf, int cap);
 
+/** Copies the path of the binary (shared library or executable) holding this code into buf (cap bytes,
+ *  NUL-terminated); returns 1, or 0 when it is unknown or does not fit. */
+int hxk_loaded_image_path(char *buf, int cap);
+
 /** One view of a 2D weighted backprojection, in voxel-index coordinates (j column, i row):
  *  depth w = w0 + wj*j + wi*i (1 for parallel beams), detector column u = (u0 + uj*j + ui*i) / w,
  *  already shifted into the padded projection row. */

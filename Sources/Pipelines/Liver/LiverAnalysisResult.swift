@@ -43,6 +43,8 @@ public struct LiverAnalysisResult: Sendable, Codable {
     public let couinaudProblem: String?
     public let registrations: [Registration]
     public let lesions: [Lesion]
+    /// The denoising model the phases went through before analysis (nil: analysed as given).
+    public var denoiser: String? = nil
 }
 
 /// Wall time of one analysis stage, seconds (kept out of the result so that reports are deterministic).

@@ -11,6 +11,8 @@ public struct LiverAnalyzer: Sendable {
     public var landmarks = VesselLandmarks()
     public var detector = LesionDetector()
     public var characteriser = LesionCharacteriser()
+    /// Deep-learning denoising of every phase before analysis (nil: none).
+    public var denoiser: CNNDenoiser? = nil
 
     /// The default pipeline.
     public init() {}
@@ -33,13 +35,18 @@ public struct LiverAnalyzer: Sendable {
 
     /// Analyses `study`.
     /// - Throws: `LiverAnalysisError` when a stage cannot proceed or `progress` cancels.
-    public func analyze(_ study: MultiphaseStudy, progress: Progress? = nil) throws -> Output {
+    public func analyze(_ given: MultiphaseStudy, progress: Progress? = nil) throws -> Output {
         var stages: [AnalysisStage] = []
         var clock = Date()
         func stage(_ name: String, _ fraction: Double) throws {
             stages.append(.init(name: name, seconds: Date().timeIntervalSince(clock)))
             clock = Date()
             if let progress, !progress(name, fraction) { throw LiverAnalysisError("cancelled after \(name)", cancelled: true) }
+        }
+        var study = given
+        if let denoiser {
+            study = try denoised(given, by: denoiser, progress: progress)
+            try stage("denoising", 0.1)
         }
         let portal = study.portalVenous
         let grid = try portal.voxelGrid()
@@ -115,11 +122,31 @@ public struct LiverAnalyzer: Sendable {
                                                                       category: assignment.category)))
         }
         try stage("characterisation and LI-RADS", 1)
-        let result = LiverAnalysisResult(
+        var result = LiverAnalysisResult(
             study: study.name, liverVolumeML: Double(liver.lazy.filter { $0 }.count) * voxelML,
             segmentVolumesML: found.planes == nil ? [] : (1...8).map { Double(segmentVoxels[$0]) * voxelML },
             liverHU: (0..<4).map { rawLevels.median[$0] }, liverNoiseHU: (0..<4).map { rawLevels.spread[$0] },
             planes: found.planes, couinaudProblem: found.problem, registrations: registrations, lesions: lesions)
+        result.denoiser = denoiser.map { _ in CNNDenoiser.shippedModelName }
         return Output(result: result, phases: registered, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber, stages: stages)
+    }
+
+    /// `study` with every phase through `denoiser`; progress reports the fraction of slices done (up to 0.1).
+    private func denoised(_ study: MultiphaseStudy, by denoiser: CNNDenoiser, progress: Progress?) throws -> MultiphaseStudy {
+        var phases = study.phases
+        let total = study.phases.values.reduce(0) { $0 + $1.nz }
+        var done = 0
+        do {
+            for phase in ContrastPhase.acquisitionOrder {
+                guard let volume = phases[phase] else { continue }
+                phases[phase] = try denoiser.denoise(volume, threads: threads) { slices, _ in
+                    progress?("denoising", 0.1 * Double(done + slices) / Double(total)) ?? true
+                }
+                done += volume.nz
+            }
+        } catch let error as InferenceError {
+            throw LiverAnalysisError("denoising failed: \(error)", cancelled: error.description == "cancelled")
+        }
+        return try MultiphaseStudy(name: study.name, phases: phases)
     }
 }

@@ -45,8 +45,13 @@ public struct AbdomenStudy: Sendable {
     /// Renders the study drawn from `seed`.
     /// - Throws: `GeometryError` for an invalid grid, `LiverAnalysisError` for a dose outside (0, 1].
     public static func render(seed: UInt64, options: Options = Options()) throws -> AbdomenStudy {
+        try render(anatomy: AbdomenAnatomy.generate(seed: seed), noiseSeed: seed, options: options)
+    }
+
+    /// Renders `anatomy` (e.g. a follow-up of a seeded one) with noise drawn from `noiseSeed`.
+    /// - Throws: `GeometryError` for an invalid grid, `LiverAnalysisError` for a dose outside (0, 1].
+    public static func render(anatomy: AbdomenAnatomy, noiseSeed seed: UInt64, options: Options = Options()) throws -> AbdomenStudy {
         guard options.dose > 0, options.dose <= 1 else { throw LiverAnalysisError("dose must be in (0, 1], got \(options.dose)") }
-        let anatomy = AbdomenAnatomy.generate(seed: seed)
         let grid = try VolumeGrid(nx: options.size.x, ny: options.size.y, nz: options.size.z, spacing: options.spacing)
         let s = max(1, options.supersampling)
         let fine = try VolumeGrid(nx: grid.nx * s, ny: grid.ny * s, nz: grid.nz * s, spacing: grid.spacing / Double(s))
@@ -90,7 +95,7 @@ public struct AbdomenStudy: Sendable {
             n += 1
         } } }
         let lesionNumber = centres.lesion.map { $0 == 0 || ($0 - 1) % 3 == 2 ? 0 : ($0 - 1) / 3 + 1 }
-        return AbdomenStudy(anatomy: anatomy, study: try MultiphaseStudy(name: "phantom-\(seed)", phases: phases),
+        return AbdomenStudy(anatomy: anatomy, study: try MultiphaseStudy(name: "phantom-\(anatomy.seed)", phases: phases),
                             tissue: centres.tissue, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber)
     }
 

@@ -84,7 +84,8 @@ public struct PhantomEvaluation: Sendable, Codable {
         }
         self.falsePositives = falsePositives
         let grid = try portal.voxelGrid()
-        let image = portal.voxels
+        // Noise and contrast of the image the analysis read (after denoising, when it denoised).
+        let image = output.phases[.portalVenous]!.voxels
         let parenchyma = BinaryMorphology.erode(truth.tissue.map { $0 == PhantomTissue.liver.rawValue }, radius: grid.spacing.max() * 1.05, grid: grid)
         let (liverMean, liverSD) = Self.meanAndSD(image.indices.filter { parenchyma[$0] }.map { Double(image[$0]) })
         liverNoiseHU = liverSD

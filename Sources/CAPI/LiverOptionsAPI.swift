@@ -1,0 +1,28 @@
+import CHepatix
+import Foundation
+import Hepatix
+
+/// `hx_liver_options`: what `hx_liver_analyze_v2` changes from the default pipeline.
+final class LiverOptionsBox { var denoiser: CNNDenoiser? = nil }
+
+@c @implementation
+public func hx_liver_options_create(_ ctx: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
+    withContext(ctx) { _ in try required(out, "out").pointee = makeHandle(LiverOptionsBox()) }
+}
+
+@c @implementation
+public func hx_liver_options_set_denoise(_ ctx: OpaquePointer?, _ options: OpaquePointer?, _ enable: Int32,
+                                         _ modelPath: UnsafePointer<CChar>?) -> hx_status {
+    withContext(ctx) { _ in
+        let box = object(try required(options, "options"), as: LiverOptionsBox.self)
+        guard enable != 0 else { box.denoiser = nil; return }
+        let path: String
+        if let modelPath { path = try existingPath(modelPath) } else {
+            do { path = try ShippedModels.path(of: CNNDenoiser.shippedModelName) } catch let e as InferenceError { throw BoundaryError(HX_ERR_IO, e.description) }
+        }
+        do { box.denoiser = try CNNDenoiser(path: path) } catch let e as InferenceError { throw loadStatus(e) }
+    }
+}
+
+@c @implementation
+public func hx_liver_options_destroy(_ options: OpaquePointer?) { releaseHandle(options, as: LiverOptionsBox.self) }

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Trains the low-dose CT denoiser shipped in Models/ (ct-denoise-2.5d.onnx) on phantom studies rendered by
+`hepatix phantom`, and measures it on held-out seeds.
+
+Data recipe (all from the repo's own phantom, seeds disjoint from the test seeds 1-20):
+  * inputs: training seeds 101-130 rendered with image-domain noise at 25, 33, 50, 25, 33, 100 % dose (cycled by seed), and
+    seeds 101-112 scanned in fan beam and reconstructed by FBP at 25 / 33 % dose (the real noise texture);
+  * target: the same seed rendered noise-free (the limit of full dose: the phantom gives it exactly, where a
+    clinical data set would give a full-dose scan with its own noise);
+  * samples: 12 axial positions per phase and study (6 through lesions, 6 anywhere); each sample is the slice and
+    its two neighbours (2.5D input: noise is independent between slices, anatomy is not), the target is the middle
+    slice; training patches are centred on a lesion (1/3), in the liver (1/2) or anywhere in the body.
+Network: residual DnCNN without batch norm, 3 -> 32 -> ... -> 1 channels, 3x3 convolutions, ReLU, `--depth` layers;
+output = middle slice - predicted noise. The HU scaling (1/100 in, 100 out) is folded into the first and last
+convolutions at export, so the ONNX model maps HU to HU: input [1, 3, H, W], output [1, 1, H, W], H and W free.
+Validation (seeds 201-203, 33 % dose, image-domain and FBP): noise SD in the liver, RMSE against the noise-free
+image in the liver, and lesion contrast (mean lesion - mean liver) kept, written to OUT/metrics.json.
+
+usage: train_denoiser.py --hepatix .build/release/hepatix --out Models [--work /tmp/denoise-data] [--steps 2500]
+                         [--fixture Tests/Fixtures/denoise]
+"""
+import argparse
+import json
+import os
+import subprocess
+import time
+
+import nibabel
+import numpy as np
+import torch
+import torch.nn as nn
+
+PHASES = ["pre", "arterial", "portal", "delayed"]
+SCALE = 100.0  # HU per network unit
+IMAGE_DOSES = [0.25, 0.33, 0.5, 0.25, 0.33, 1.0]
+
+
+def render(hepatix, seed, folder, dose=None, acquisition="image", noise_free=False):
+    """Runs `hepatix phantom` once (skipped when the folder is complete) and returns the folder."""
+    if not os.path.exists(os.path.join(folder, "phase-delayed.nii")):
+        cmd = [hepatix, "phantom", "--seed", str(seed), "--extension", "nii", "--out", folder, "--acquisition", acquisition]
+        cmd += ["--noise-free"] if noise_free else ["--dose", str(dose)]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+def load(folder, name):
+    """A NIfTI volume as float32 [z, y, x]."""
+    return np.ascontiguousarray(np.asarray(nibabel.load(os.path.join(folder, name)).dataobj, dtype=np.float32).transpose(2, 1, 0))
+
+
+def triplet(volume, z):
+    """Slices z-1, z, z+1 (edges repeated) as [3, y, x]."""
+    last = volume.shape[0] - 1
+    return np.stack([volume[max(z - 1, 0)], volume[z], volume[min(z + 1, last)]])
+
+
+class Denoiser(nn.Module):
+    """Residual 2.5D DnCNN: the middle slice minus the predicted noise."""
+
+    def __init__(self, depth, width):
+        super().__init__()
+        layers = [nn.Conv2d(3, width, 3, padding=1), nn.ReLU()]
+        for _ in range(depth - 2):
+            layers += [nn.Conv2d(width, width, 3, padding=1), nn.ReLU()]
+        layers += [nn.Conv2d(width, 1, 3, padding=1)]
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return x[:, 1:2] - self.body(x)
+
+
+def build_samples(hepatix, work, seeds, rng):
+    """Input triplets and targets (scaled HU) with each sample's liver and lesion masks, from every training study:
+    per phase, six slices through lesions (lesions are rare; a network that seldom sees one learns to smooth it
+    away) and six anywhere."""
+    inputs, targets, livers, lesions = [], [], [], []
+    studies = [(seed, "image", IMAGE_DOSES[(seed - seeds[0]) % len(IMAGE_DOSES)]) for seed in seeds]
+    studies += [(seed, "fbp", 0.25 if seed % 2 else 0.33) for seed in seeds[:12]]
+    for seed, acquisition, dose in studies:
+        clean = render(hepatix, seed, f"{work}/clean-{seed}", noise_free=True)
+        noisy = render(hepatix, seed, f"{work}/{acquisition}-{dose}-{seed}", dose=dose, acquisition=acquisition)
+        liver = load(clean, "truth-liver.nii.gz") > 0.5
+        lesion = load(clean, "truth-lesions.nii.gz") > 0.5
+        with_lesion = np.flatnonzero(lesion.any(axis=(1, 2)))
+        for phase in PHASES:
+            x, y = load(noisy, f"phase-{phase}.nii"), load(clean, f"phase-{phase}.nii")
+            picks = list(rng.choice(with_lesion, min(6, len(with_lesion)), replace=False))
+            picks += list(rng.choice(np.setdiff1d(np.arange(x.shape[0]), picks), 12 - len(picks), replace=False))
+            for z in picks:
+                inputs.append(triplet(x, z) / SCALE)
+                targets.append(y[z][None] / SCALE)
+                livers.append(liver[z])
+                lesions.append(lesion[z])
+        print(f"  seed {seed} {acquisition} {dose}: {len(inputs)} samples", flush=True)
+    return np.stack(inputs), np.stack(targets), np.stack(livers), np.stack(lesions)
+
+
+def batch(inputs, targets, livers, lesions, size, patch, rng):
+    """Random patches: a third centred on a lesion, half in the liver, the rest anywhere in the body (each falls
+    back to the next when the slice has none)."""
+    xs, ys = [], []
+    h, w = inputs.shape[2:]
+    for _ in range(size):
+        n = rng.integers(len(inputs))
+        u = rng.random()
+        if u < 1 / 3 and lesions[n].any():
+            where = np.argwhere(lesions[n])
+        elif u < 5 / 6 and livers[n].any():
+            where = np.argwhere(livers[n])
+        else:
+            where = np.argwhere(targets[n, 0] > -5)
+        cy, cx = where[rng.integers(len(where))]
+        y0 = int(np.clip(cy - patch // 2, 0, h - patch))
+        x0 = int(np.clip(cx - patch // 2, 0, w - patch))
+        xs.append(inputs[n, :, y0:y0 + patch, x0:x0 + patch])
+        ys.append(targets[n, :, y0:y0 + patch, x0:x0 + patch])
+    return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys))
+
+
+def export(model, path):
+    """ONNX in HU: the 1/SCALE input scaling folded into the first convolution, the SCALE output scaling into the last."""
+    convs = [m for m in model.body if isinstance(m, nn.Conv2d)]
+    with torch.no_grad():
+        convs[0].weight /= SCALE
+        convs[-1].weight *= SCALE
+        convs[-1].bias *= SCALE
+    model.eval()
+    dummy = torch.zeros(1, 3, 64, 64)
+    torch.onnx.export(model, dummy, path, input_names=["slices"], output_names=["denoised"], opset_version=17,
+                      dynamic_axes={"slices": {2: "height", 3: "width"}, "denoised": {2: "height", 3: "width"}},
+                      dynamo=False)
+    with torch.no_grad():
+        convs[0].weight *= SCALE
+        convs[-1].weight /= SCALE
+        convs[-1].bias /= SCALE
+
+
+def denoise_volume(model, volume):
+    """Every slice of a [z, y, x] HU volume through the network (scaled), in HU."""
+    out = np.empty_like(volume)
+    with torch.no_grad():
+        for z in range(volume.shape[0]):
+            out[z] = model(torch.from_numpy(triplet(volume, z)[None] / SCALE))[0, 0].numpy() * SCALE
+    return out
+
+
+def write_fixture(model, work, folder):
+    """A 96 x 96 crop of held-out seed 201 (portal venous, 33 % dose, slices 39-41) and the PyTorch output for it, as
+    raw float32 (`slices.f32` [1, 3, 96, 96] and `denoised.f32` [1, 1, 96, 96], HU): the peer our engine is checked against."""
+    os.makedirs(folder, exist_ok=True)
+    x = load(f"{work}/image-0.33-201", "phase-portal.nii")
+    crop = np.ascontiguousarray(triplet(x, 40)[None, :, 100:196, 60:156])
+    with torch.no_grad():
+        y = model(torch.from_numpy(crop / SCALE)).numpy() * SCALE
+    crop.astype("<f4").tofile(os.path.join(folder, "slices.f32"))
+    y.astype("<f4").tofile(os.path.join(folder, "denoised.f32"))
+
+
+def validate(hepatix, work, model, seeds):
+    """Liver noise, RMSE against noise-free and lesion contrast kept, before and after denoising, per acquisition."""
+    metrics = {}
+    for acquisition in ["image", "fbp"]:
+        rows = []
+        for seed in seeds:
+            clean = render(hepatix, seed, f"{work}/clean-{seed}", noise_free=True)
+            noisy = render(hepatix, seed, f"{work}/{acquisition}-0.33-{seed}", dose=0.33, acquisition=acquisition)
+            liver = load(clean, "truth-liver.nii.gz") > 0.5
+            lesions = load(clean, "truth-lesions.nii.gz").astype(int)
+            parenchyma = liver & (lesions == 0)
+            y = load(clean, "phase-portal.nii")
+            x = load(noisy, "phase-portal.nii")
+            d = denoise_volume(model, x)
+            row = {}
+            for name, v in [("input", x), ("denoised", d)]:
+                residual = (v - y)[parenchyma]
+                contrasts = []
+                for n in range(1, lesions.max() + 1):
+                    inside = (lesions == n) & liver
+                    if inside.sum() >= 30:
+                        truth = y[inside].mean() - y[parenchyma].mean()
+                        contrasts.append((v[inside].mean() - v[parenchyma].mean()) / truth if abs(truth) > 5 else 1.0)
+                row[name] = {"liver_noise_sd_hu": float(residual.std()), "liver_rmse_hu": float(np.sqrt((residual ** 2).mean())),
+                             "lesion_contrast_kept": float(np.median(contrasts))}
+            rows.append(row)
+        metrics[acquisition] = {stage: {key: float(np.mean([r[stage][key] for r in rows])) for key in rows[0][stage]} for stage in rows[0]}
+        print(f"  {acquisition} 33 %: {metrics[acquisition]}", flush=True)
+    return metrics
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hepatix", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--work", default="/tmp/denoise-data")
+    ap.add_argument("--fixture", default="Tests/Fixtures/denoise", help="where the PyTorch reference crop goes")
+    ap.add_argument("--steps", type=int, default=2500)
+    ap.add_argument("--depth", type=int, default=7)
+    ap.add_argument("--width", type=int, default=32)
+    ap.add_argument("--patch", type=int, default=64)
+    ap.add_argument("--batch", type=int, default=24)
+    ap.add_argument("--seed", type=int, default=5)
+    a = ap.parse_args()
+    torch.manual_seed(a.seed)
+    rng = np.random.default_rng(a.seed)
+    os.makedirs(a.out, exist_ok=True)
+    start = time.time()
+    print("rendering and sampling training studies", flush=True)
+    inputs, targets, livers, lesions = build_samples(a.hepatix, a.work, list(range(101, 131)), rng)
+    data_seconds = time.time() - start
+    model = Denoiser(a.depth, a.width)
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=1e-3, total_steps=a.steps, pct_start=0.05)
+    loss_fn = nn.MSELoss()
+    running = None
+    for step in range(a.steps):
+        x, y = batch(inputs, targets, livers, lesions, a.batch, a.patch, rng)
+        loss = loss_fn(model(x), y)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        schedule.step()
+        running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
+        if step % 100 == 0 or step == a.steps - 1:
+            print(f"  step {step}: loss {running:.5f} (RMSE {np.sqrt(running) * SCALE:.2f} HU), {time.time() - start:.0f} s", flush=True)
+    train_seconds = time.time() - start - data_seconds
+    torch.save(model.state_dict(), os.path.join(a.work, "denoiser.pt"))
+    print("validating on seeds 201-203", flush=True)
+    metrics = validate(a.hepatix, a.work, model, [201, 202, 203])
+    write_fixture(model, a.work, a.fixture)
+    path = os.path.join(a.out, "ct-denoise-2.5d.onnx")
+    export(model, path)
+    parameters = sum(p.numel() for p in model.parameters())
+    summary = {"model": os.path.basename(path), "depth": a.depth, "width": a.width, "parameters": parameters,
+               "flops_per_pixel": 2 * parameters, "steps": a.steps, "batch": a.batch, "patch": a.patch, "samples": len(inputs),
+               "final_training_rmse_hu": float(np.sqrt(running) * SCALE), "data_seconds": round(data_seconds),
+               "training_seconds": round(train_seconds), "torch": torch.__version__, "validation_33_percent_dose": metrics}
+    with open(os.path.join(a.out, "ct-denoise-2.5d.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()
