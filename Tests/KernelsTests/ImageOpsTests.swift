@@ -65,18 +65,22 @@ struct ImageOpsTests {
         #expect(components.sizes == sizes)
     }
 
-    /// The 3×3×3 median equals sorting each clamped neighbourhood.
-    @Test func medianMatchesSorting() throws {
-        let grid = try VolumeGrid(nx: 7, ny: 5, nz: 3, spacing: SIMD3(1, 1, 1))
-        let values = (0..<grid.count).map { Float(($0 * 7919) % 101) - 50 }
+    /// The 3×3×3 median (and the 3×3 one of a single slice) equals sorting each clamped neighbourhood, on rows
+    /// shorter than, equal to and longer than one 8-lane block, with repeated values.
+    @Test(arguments: [(7, 5, 3), (8, 4, 2), (19, 6, 4), (21, 5, 1)])
+    func medianMatchesSorting(nx: Int, ny: Int, nz: Int) throws {
+        let grid = try VolumeGrid(nx: nx, ny: ny, nz: nz, spacing: SIMD3(1, 1, 1))
+        let values = (0..<grid.count).map { (n: Int) -> Float in Float((n * 7919) % 101 - 50) + Float(n % 3) / 4 }
         let fast = MedianFilter.median3(values, grid: grid, threads: 2)
+        let depth = nz > 1 ? 1 : 0
         for n in 0..<grid.count {
-            let (x, y, z) = (n % 7, (n / 7) % 5, n / 35)
+            let (x, y, z) = (n % nx, (n / nx) % ny, n / (nx * ny))
             var window: [Float] = []
-            for dz in -1...1 { for dy in -1...1 { for dx in -1...1 {
-                window.append(values[min(max(z + dz, 0), 2) * 35 + min(max(y + dy, 0), 4) * 7 + min(max(x + dx, 0), 6)])
+            for dz in -depth...depth { for dy in -1...1 { for dx in -1...1 {
+                let (zz, yy, xx) = (min(max(z + dz, 0), nz - 1), min(max(y + dy, 0), ny - 1), min(max(x + dx, 0), nx - 1))
+                window.append(values[(zz * ny + yy) * nx + xx])
             } } }
-            #expect(fast[n] == window.sorted()[13])
+            #expect(fast[n] == window.sorted()[window.count / 2], "voxel \(n)")
         }
     }
 
@@ -95,5 +99,16 @@ struct ImageOpsTests {
             } } }
             #expect(abs(fast[n] - sum) <= 1e-5 * max(1, abs(sum)))
         }
+    }
+
+    /// Selection medians equal the sorted-array medians, for odd and even counts with ties and negative values.
+    @Test func selectionMedianMatchesSorting() {
+        for count in [1, 2, 3, 10, 101, 1000] {
+            let values = (0..<count).map { (n: Int) -> Double in Double((n * 7919 + 13) % 97) - 40.5 }
+            let sorted = values.sorted()
+            let expected = count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2
+            #expect(OrderStatistics.median(values) == expected, "\(count) values")
+        }
+        #expect(OrderStatistics.median([]) == 0)
     }
 }
