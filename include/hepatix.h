@@ -630,6 +630,14 @@ hx_status hx_liver_options_create(hx_context *ctx, hx_liver_options **out);
  */
 hx_status hx_liver_options_set_denoise(hx_context *ctx, hx_liver_options *options, int32_t enable, const char *model_path);
 
+/**
+ * Fraction of the denoiser's correction applied, in [0, 1]: each voxel becomes input + strength * (network - input),
+ * so 1 is the network's own output and 0 leaves the images unchanged. The default is the strength the shipped
+ * model was validated at (Models/README.md). It holds for the current denoiser and any set later.
+ * HX_ERR_INVALID_ARGUMENT outside [0, 1] or NaN (the options are then unchanged).
+ */
+hx_status hx_liver_options_set_denoise_strength(hx_context *ctx, hx_liver_options *options, double strength);
+
 /** Destroys options; accepts NULL. Results made with them stay valid. */
 void hx_liver_options_destroy(hx_liver_options *options);
 

@@ -3,7 +3,10 @@ import Foundation
 import Hepatix
 
 /// `hx_liver_options`: what `hx_liver_analyze_v2` changes from the default pipeline.
-final class LiverOptionsBox { var denoiser: CNNDenoiser? = nil }
+final class LiverOptionsBox {
+    var denoiser: CNNDenoiser? = nil
+    var strength = CNNDenoiser.defaultStrength
+}
 
 @c @implementation
 public func hx_liver_options_create(_ ctx: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hx_status {
@@ -20,7 +23,19 @@ public func hx_liver_options_set_denoise(_ ctx: OpaquePointer?, _ options: Opaqu
         if let modelPath { path = try existingPath(modelPath) } else {
             do { path = try ShippedModels.path(of: CNNDenoiser.shippedModelName) } catch let e as InferenceError { throw BoundaryError(HX_ERR_IO, e.description) }
         }
-        do { box.denoiser = try CNNDenoiser(path: path) } catch let e as InferenceError { throw loadStatus(e) }
+        do { box.denoiser = try CNNDenoiser(path: path, strength: box.strength) } catch let e as InferenceError { throw loadStatus(e) }
+    }
+}
+
+@c @implementation
+public func hx_liver_options_set_denoise_strength(_ ctx: OpaquePointer?, _ options: OpaquePointer?, _ strength: Double) -> hx_status {
+    withContext(ctx) { _ in
+        let box = object(try required(options, "options"), as: LiverOptionsBox.self)
+        guard strength.isFinite, (0...1).contains(strength) else {
+            throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "denoising strength must lie in [0, 1], not \(strength)")
+        }
+        box.strength = Float(strength)
+        box.denoiser?.strength = box.strength
     }
 }
 

@@ -8,7 +8,7 @@ import Hepatix
 /// study (100/50/33/25 % dose, FBP against hybrid IR), as PNG slices with one line of accuracy figures each.
 enum DemoCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--out", "--threads", "--denoiser"], flags: ["--scans", "--denoise"])
+        let a = try Arguments(args, valued: ["--out", "--threads", "--denoiser", "--denoise-strength"], flags: ["--scans", "--denoise"])
         let out = a["--out"] ?? "out/demo"
         print(BuildInfo.summary)
         var options = AbdomenStudy.Options()

@@ -10,7 +10,7 @@ import Hepatix
 enum FollowUpCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let (paths, rest) = DicomCommand.pathsAndOptions(args)
-        let a = try Arguments(rest, valued: PhantomArguments.valued.union(["--phantom", "--growth", "--interval-days", "--out", "--denoiser"]),
+        let a = try Arguments(rest, valued: PhantomArguments.valued.union(["--phantom", "--growth", "--interval-days", "--out", "--denoiser", "--denoise-strength"]),
                               flags: ["--denoise"])
         let out = a["--out"] ?? "out/followup"
         let threads = try a.int("--threads", default: 0)

@@ -2,6 +2,7 @@
  * lesions, their categories and sentences and the written files; cancel from the progress callback; options
  * with the shipped denoiser; refuse bad requests (NULLs, dose out of range, missing portal venous phase, a
  * repeated phase, a missing model). */
+#include <math.h>
 #include "checks.h"
 
 #include <stdlib.h>
@@ -73,6 +74,10 @@ void liver_checks(hx_context *ctx, const char *out_dir) {
     EXPECT_STATUS(hx_liver_options_create(ctx, &options), HX_OK);
     EXPECT_STATUS(hx_liver_options_set_denoise(ctx, options, 1, "/nonexistent/denoiser.onnx"), HX_ERR_IO);
     EXPECT_STATUS(hx_liver_options_set_denoise(ctx, NULL, 1, NULL), HX_ERR_NULL_ARGUMENT);
+    EXPECT_STATUS(hx_liver_options_set_denoise_strength(ctx, options, 1.5), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_liver_options_set_denoise_strength(ctx, options, NAN), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_liver_options_set_denoise_strength(NULL, options, 0.5), HX_ERR_NULL_ARGUMENT);
+    EXPECT_STATUS(hx_liver_options_set_denoise_strength(ctx, options, 0.5), HX_OK);
     EXPECT_STATUS(hx_liver_options_set_denoise(ctx, options, 1, NULL), HX_OK);
     progress_state denoising = {0, 3, 0};
     EXPECT_STATUS(hx_liver_analyze_phantom_v2(ctx, 1, 0.33, options, NULL, on_progress, &denoising, &cancelled), HX_ERR_CANCELLED);

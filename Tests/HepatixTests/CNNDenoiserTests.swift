@@ -33,7 +33,7 @@ import HepatixKernels
         options.noiseHU = 0
         let clean = try AbdomenStudy.render(seed: 21, options: options).study.portalVenous.voxels
         let input = noisy.study.portalVenous
-        let denoised = try CNNDenoiser().denoise(input, threads: 2).voxels
+        let denoised = try CNNDenoiser(strength: 1).denoise(input, threads: 2).voxels
         let median = MedianFilter.median3(input.voxels, grid: try input.voxelGrid(), threads: 2)
         let parenchyma = zip(noisy.liver, noisy.lesionNumber).map { $0 && $1 == 0 }
         func rmse(_ v: [Float]) -> Double {
@@ -84,6 +84,27 @@ import HepatixKernels
                                    outputs: denoiser.model.outputs, opset: 17, producer: "test")
         #expect(throws: InferenceError.self) { try CNNDenoiser(model: oneChannel) }
         #expect(throws: InferenceError.self) { try CNNDenoiser(path: "/nonexistent/model.onnx") }
+        for strength: Float in [-0.1, 1.5, .nan] {
+            #expect(throws: InferenceError.self) { try CNNDenoiser(model: denoiser.model, strength: strength) }
+        }
+    }
+
+    /// Strength blends the input with the network's output: 0 gives the input back bit for bit, and any other
+    /// strength lies on the line between the two (up to float32 rounding of one multiply-add).
+    @Test func strengthBlendsInputAndNetwork() throws {
+        var options = AbdomenStudy.Options()
+        options.size = SIMD3(64, 64, 6)
+        options.dose = 1.0 / 3
+        let volume = try AbdomenStudy.render(seed: 3, options: options).study.portalVenous
+        let model = try CNNDenoiser().model
+        let untouched = try CNNDenoiser(model: model, strength: 0).denoise(volume, threads: 1).voxels
+        #expect(untouched == volume.voxels)
+        let full = try CNNDenoiser(model: model, strength: 1).denoise(volume, threads: 1).voxels
+        let blended = try CNNDenoiser(model: model, strength: 0.4).denoise(volume, threads: 1).voxels
+        let worst = (0..<full.count).map { n in abs(blended[n] - (volume.voxels[n] + 0.4 * (full[n] - volume.voxels[n]))) }.max() ?? 0
+        // A float32 multiply-add on values up to ~2000 HU rounds by at most a few 1e-4 HU.
+        #expect(worst <= 1e-3)
+        #expect(full != volume.voxels)
     }
 
     @Test func bodyBoxCoversThePatientWithAMargin() throws {

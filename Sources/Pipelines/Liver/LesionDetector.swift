@@ -9,7 +9,11 @@
 /// Candidates are opened by `openingRadiusMM` and kept from `minimumDiameterMM` equivalent diameter; each is
 /// grown within `growthMM` into voxels that depart from the liver by more than `extentHU` (or `extentSigmas`
 /// noise SDs) in any contrast phase, and its axial holes are filled. A grown candidate whose deepest voxels are
-/// portal-venous bright (`vesselHU`) is a vessel and is dropped.
+/// portal-venous bright (`vesselHU`), or brighter than the liver by `risingVesselHU` in the portal venous phase
+/// and brighter there than in the arterial phase, is a vessel and is dropped: portal blood keeps rising from the
+/// late arterial to the portal venous phase, while every arterially enhancing lesion (HCC, FNH, the rims of
+/// metastases) fades; a small portal branch blurred by partial volume or smoothing is no longer bright enough
+/// for `vesselHU` alone.
 public struct LesionDetector: Sendable {
     public var hypoHU = 20.0, arterialHU = 30.0, fillInHU = 15.0, extentHU = 15.0
     /// Seed thresholds are at least this many noise SDs (the liver's robust spread in each phase).
@@ -19,6 +23,8 @@ public struct LesionDetector: Sendable {
     public var openingRadiusMM = 0.0, minimumDiameterMM = 4.0, growthMM = 4.0
     /// Candidates whose deepest 30 % are brighter than the liver by this much in the portal venous phase are vessels.
     public var vesselHU = 35.0
+    /// Portal-venous brightness above the liver from which a core that rises from the arterial phase is a vessel.
+    public var risingVesselHU = 20.0
     /// Worker threads (0: one per core).
     public var threads = 0
 
@@ -38,6 +44,7 @@ public struct LesionDetector: Sendable {
     public func detect(raw: [ContrastPhase: [Float]], smoothed: [ContrastPhase: [Float]], levels: PhaseLevels,
                        liver: [Bool], grid: VolumeGrid) -> [Candidate] {
         guard raw[.portalVenous] != nil, let pv = smoothed[.portalVenous] else { return [] }
+        let ap = smoothed[.arterial]
         let lPV = levels[.portalVenous]
         // Seeds keep a voxel clear of the liver's edge along every axis, so the smoothing never mixes in
         // what lies outside (thick slices make the dome and the tip partial-volume dark).
@@ -95,6 +102,8 @@ public struct LesionDetector: Sendable {
             let deepest = inside.sorted { depth[$0] > depth[$1] || (depth[$0] == depth[$1] && $0 < $1) }.prefix(max(1, inside.count * 3 / 10))
             let coreLevel = LiverSegmenter.median(deepest.map { Double(pv[box.outer($0)]) })
             if coreLevel > lPV + vesselHU { continue }
+            if let ap, coreLevel > lPV + risingVesselHU,
+               coreLevel > LiverSegmenter.median(deepest.map { Double(ap[box.outer($0)]) }) { continue }
             let indices = inside.map(box.outer).sorted()
             let contrast = voxels.map { abs(Double(pv[$0]) - lPV) }.reduce(0, +) / Double(voxels.count)
             let noise = max(levels.spread[ContrastPhase.portalVenous.index], 1)
