@@ -52,7 +52,7 @@ public struct CNNDenoiser: Sendable {
     public func denoise(_ volume: PatientVolume, threads: Int = 0, progress: ((Int, Int) -> Bool)? = nil) throws -> PatientVolume {
         guard volume.voxels.allSatisfy({ $0.isFinite }) else { throw InferenceError("the volume to denoise holds NaN or infinite values") }
         let plan = try InferencePlan(model, threads: threads)
-        let (nx, ny, nz) = (volume.nx, volume.ny, volume.nz), plane = volume.nx * volume.ny
+        let (nx, nz) = (volume.nx, volume.nz), plane = volume.nx * volume.ny
         let box = Self.bodyBox(volume)
         let (width, height) = (box.x.count, box.y.count)
         let inputName = model.inputs[0].name, outputName = model.outputs[0].name
