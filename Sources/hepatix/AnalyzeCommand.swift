@@ -28,9 +28,16 @@ enum AnalyzeCommand {
         let output = try analyzer(a, threads: threads).analyze(study) { stage, fraction in bar.update(fraction, stage) }
         bar.finish()
         let phases = study.phases.keys.sorted { $0.index < $1.index }.map(\.rawValue).joined(separator: ", ")
-        let files = try output.writeOutputs(to: out, note: "DICOM study \(study.name): \(phases).")
+        var written: [AnalysisStage] = []
+        let files = try output.writeOutputs(to: out, note: "DICOM study \(study.name): \(phases).") { written.append($0) }
+        let clock = Date()
         let dicom = try output.writeDicom(to: out, sources: sources)
+        written.append(AnalysisStage(name: "SEG + SR", seconds: Date().timeIntervalSince(clock)))
         print(String(format: "DICOM loaded in %.1f s; ", loaded) + timing(output.stages))
+        print(String(format: "outputs %.1f s (%@); DICOM to report %.1f s, whole command %.1f s", written.reduce(0) { $0 + $1.seconds },
+                     written.map { String(format: "%@ %.2f", $0.name, $0.seconds) }.joined(separator: ", "),
+                     loaded + output.stages.reduce(0) { $0 + $1.seconds } + written.prefix(2).reduce(0) { $0 + $1.seconds },
+                     Date().timeIntervalSince(start)))
         print(String(format: "liver %.0f mL", output.result.liverVolumeML))
         for lesion in output.result.lesions { print("  #\(lesion.number) \(lesion.sentence)") }
         print("report: \(files[0]); DICOM SEG and TID 1500 SR: \(dicom.joined(separator: ", "))")
@@ -48,11 +55,18 @@ enum AnalyzeCommand {
         let output = try analyzer.analyze(phantom.study) { stage, fraction in bar.update(fraction, stage) }
         bar.finish()
         try phantom.writeTruthNIfTI(to: out)
-        _ = try output.writeOutputs(to: out, note: options.note(seed: seed))
+        var written: [AnalysisStage] = []
+        _ = try output.writeOutputs(to: out, note: options.note(seed: seed)) { written.append($0) }
         let evaluation = try PhantomEvaluation(output, truth: phantom)
         let encoder = LiverAnalysisResult.jsonEncoder()
         try encoder.encode(evaluation).write(to: URL(fileURLWithPath: out + "/evaluation.json"))
         print(String(format: "phantom %llu rendered in %.1f s; ", seed, rendered) + timing(output.stages))
+        print("outputs " + timing(written).dropFirst("analysis ".count))
+        if phantom.reconstructionSeconds > 0 {
+            let toReport = phantom.reconstructionSeconds + (output.stages + written.prefix(2)).reduce(0) { $0 + $1.seconds }
+            print(String(format: "reconstruction from projections %.1f s (within the rendering); projections to report %.1f s",
+                         phantom.reconstructionSeconds, toReport))
+        }
         print(String(format: "liver %.0f mL, Dice %.3f; Couinaud mean Dice %.3f (%@)", output.result.liverVolumeML, evaluation.liverDice,
                      evaluation.meanSegmentDice, evaluation.segmentDice.map { String(format: "%.2f", $0) }.joined(separator: " ")))
         for lesion in output.result.lesions { print("  #\(lesion.number) \(lesion.sentence)") }

@@ -82,10 +82,13 @@ public struct NIfTIVolume: Sendable {
         file.append(contentsOf: [UInt8](repeating: 0, count: 352 - file.count))
         let integral = values.allSatisfy { $0 == $0.rounded() && $0 >= -32768 && $0 <= 32767 }
         file[70] = integral ? 4 : 16; file[72] = integral ? 16 : 32   // datatype, bitpix
-        file.reserveCapacity(352 + values.count * 4)
-        for v in values {
-            if integral { withUnsafeBytes(of: Int16(v).littleEndian) { file.append(contentsOf: $0) } }
-            else { withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { file.append(contentsOf: $0) } }
+        let bytes = integral ? 2 : 4
+        file.append(contentsOf: [UInt8](repeating: 0, count: values.count * bytes))
+        file.withUnsafeMutableBytes { raw in
+            for (i, v) in values.enumerated() {
+                if integral { raw.storeBytes(of: Int16(v).littleEndian, toByteOffset: 352 + 2 * i, as: Int16.self) }
+                else { raw.storeBytes(of: Float(v).bitPattern.littleEndian, toByteOffset: 352 + 4 * i, as: UInt32.self) }
+            }
         }
         let out = path.hasSuffix(".gz") ? try Gzip.deflate(file, path: path) : Data(file)
         guard FileManager.default.createFile(atPath: path, contents: out) else { throw NIfTIError("cannot write \(path)") }

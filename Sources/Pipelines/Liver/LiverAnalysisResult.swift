@@ -11,7 +11,7 @@ public struct LiverAnalysisResult: Sendable, Codable {
         public let segment: Int
         public let longAxisMM: Double, shortAxisMM: Double, volumeML: Double
         /// Axial slice (portal venous grid) holding the long axis.
-        public let slice: Int
+        public internal(set) var slice: Int
         /// Detection confidence in [0, 1] (portal venous contrast-to-noise, scaled).
         public let confidence: Double
         public let attenuation: LesionCharacteriser.Attenuation
@@ -42,7 +42,7 @@ public struct LiverAnalysisResult: Sendable, Codable {
     public let planes: CouinaudPlanes?
     public let couinaudProblem: String?
     public let registrations: [Registration]
-    public let lesions: [Lesion]
+    public internal(set) var lesions: [Lesion]
     /// The denoising model the phases went through before analysis (nil: analysed as given).
     public var denoiser: String? = nil
 }
@@ -51,6 +51,9 @@ public struct LiverAnalysisResult: Sendable, Codable {
 public struct AnalysisStage: Sendable, Codable {
     public let name: String
     public let seconds: Double
+
+    /// Stage `name` took `seconds`.
+    public init(name: String, seconds: Double) { (self.name, self.seconds) = (name, seconds) }
 }
 
 extension LiverAnalysisResult {

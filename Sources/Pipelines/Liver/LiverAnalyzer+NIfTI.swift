@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension PatientVolume {
     /// A label volume (`values`, one per voxel, as floats) on this volume's grid and orientation.
@@ -12,16 +13,22 @@ extension PatientVolume {
 extension LiverAnalyzer.Output {
     /// Writes the registered phases and the label maps as NIfTI (RAS affine) into `folder`:
     /// `phase-<slug>.nii.gz`, `liver.nii.gz`, `couinaud.nii.gz` (segments 1-8), `lesions.nii.gz` (numbers).
-    public func writeNIfTI(to folder: String) throws {
+    /// Files are converted and compressed `threads` at a time (0: one per core).
+    public func writeNIfTI(to folder: String, threads: Int = 0) throws {
         let portal = phases[.portalVenous]!
-        for (phase, volume) in phases.sorted(by: { $0.key.index < $1.key.index }) {
-            var rounded = volume
-            rounded.voxels = volume.voxels.map { $0.rounded() }
-            try rounded.nifti().write(folder + "/phase-\(phase.slug).nii.gz")
+        let ordered = phases.sorted { $0.key.index < $1.key.index }
+        let labels: [[UInt8]] = [liver.map { $0 ? 1 : 0 }, couinaud, lesionNumber]
+        let names = ordered.map { "phase-\($0.key.slug).nii.gz" } + ["liver.nii.gz", "couinaud.nii.gz", "lesions.nii.gz"]
+        let failures = Mutex<[Int: any Error]>([:])
+        WorkerPool(threads: threads).forEach(items: names.count) { _, n in
+            do {
+                var volume = n < ordered.count ? ordered[n].value : try portal.labelVolume(labels[n - ordered.count])
+                if n < ordered.count { volume.voxels = volume.voxels.map { $0.rounded() } }
+                try volume.nifti().write(folder + "/" + names[n])
+            } catch { failures.withLock { $0[n] = error } }
         }
-        try portal.labelVolume(liver.map { $0 ? 1 : 0 }).nifti().write(folder + "/liver.nii.gz")
-        try portal.labelVolume(couinaud).nifti().write(folder + "/couinaud.nii.gz")
-        try portal.labelVolume(lesionNumber).nifti().write(folder + "/lesions.nii.gz")
+        // The first file's error, whatever order the workers met them in.
+        if let error = failures.withLock({ $0.min { $0.key < $1.key }?.value }) { throw error }
     }
 }
 

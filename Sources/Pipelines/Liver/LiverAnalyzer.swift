@@ -13,6 +13,9 @@ public struct LiverAnalyzer: Sendable {
     public var characteriser = LesionCharacteriser()
     /// Deep-learning denoising of every phase before analysis (nil: none).
     public var denoiser: CNNDenoiser? = nil
+    /// Voxel edge the analysis works at, mm: a finer study (thin-slice 512² CT, 0.6-0.9 mm pixels) is
+    /// block-averaged to about this (see `workingFactors`) for every stage; the outputs come back on the study's grid.
+    public var workingSpacingMM = 1.5
 
     /// The default pipeline.
     public init() {}
@@ -33,9 +36,8 @@ public struct LiverAnalyzer: Sendable {
         public let stages: [AnalysisStage]
     }
 
-    /// Analyses `study`.
-    /// - Throws: `LiverAnalysisError` when a stage cannot proceed or `progress` cancels.
-    public func analyze(_ given: MultiphaseStudy, progress: Progress? = nil) throws -> Output {
+    /// Analyses `study` on its own grid (callers go through `analyze`, which picks the working grid).
+    func analyzeOnGrid(_ given: MultiphaseStudy, progress: Progress?) throws -> Output {
         var stages: [AnalysisStage] = []
         var clock = Date()
         func stage(_ name: String, _ fraction: Double) throws {
@@ -50,22 +52,23 @@ public struct LiverAnalyzer: Sendable {
         }
         let portal = study.portalVenous
         let grid = try portal.voxelGrid()
+        var seg = segmenter
+        seg.threads = threads
+        let segmentation = try seg.segment(portal)
+        try stage("liver segmentation", 0.15)
         var registered: [ContrastPhase: PatientVolume] = [.portalVenous: portal]
         var registrations: [LiverAnalysisResult.Registration] = []
+        let liverVoxels = segmentation.mask.indices.filter { segmentation.mask[$0] }
         var method = registration
         method.threads = threads
         for phase in [ContrastPhase.unenhanced, .arterial, .delayed] {
             guard let moving = study.phases[phase] else { continue }
-            let r = try method.register(moving, to: portal)
+            let r = try method.register(moving, to: portal, focus: liverVoxels.isEmpty ? nil : liverVoxels)
             registered[phase] = r.registered
             registrations.append(.init(phase: phase.slug, parameters: r.parameters,
                                        correlationBefore: r.correlationBefore, correlationAfter: r.correlationAfter))
         }
-        try stage("registration", 0.3)
-        var seg = segmenter
-        seg.threads = threads
-        let segmentation = try seg.segment(portal)
-        try stage("liver segmentation", 0.45)
+        try stage("registration", 0.45)
         let raw = registered.mapValues(\.voxels)
         let smoothed = raw.mapValues { MedianFilter.median3($0, grid: grid, threads: threads) }
         var levels = PhaseLevels(smoothed, liver: segmentation.mask)

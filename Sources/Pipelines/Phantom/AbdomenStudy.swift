@@ -41,6 +41,8 @@ public struct AbdomenStudy: Sendable {
     public let liver: [Bool]
     public let couinaud: [UInt8]
     public let lesionNumber: [UInt8]
+    /// Wall time spent reconstructing the phases from their simulated projections (0 for image-domain noise), s.
+    public internal(set) var reconstructionSeconds = 0.0
 
     /// Renders the study drawn from `seed`.
     /// - Throws: `GeometryError` for an invalid grid, `LiverAnalysisError` for a dose outside (0, 1].
@@ -58,6 +60,7 @@ public struct AbdomenStudy: Sendable {
         let samples = PhantomPainter(anatomy: anatomy, grid: fine).paint(threads: options.threads)
         let blocks = try BlockResampler(fine: fine, factors: SIMD3(repeating: s))
         var phases: [ContrastPhase: PatientVolume] = [:]
+        var reconstructionSeconds = 0.0
         for phase in ContrastPhase.acquisitionOrder {
             let hu = zip(samples.tissue, samples.lesion).map {
                 PhantomPainter.hounsfield(tissue: $0, lesion: $1, phase: phase, lesions: anatomy.lesions)
@@ -75,7 +78,9 @@ public struct AbdomenStudy: Sendable {
             } else {
                 var scanner = options.scanner
                 scanner.threads = options.threads
-                volume = try scanner.scan(volume, grid: grid, dose: options.dose, method: options.acquisition, seed: noiseSeed)
+                let scanned = try scanner.scan(volume, grid: grid, dose: options.dose, method: options.acquisition, seed: noiseSeed)
+                volume = scanned.image
+                reconstructionSeconds += scanned.reconstructionSeconds
             }
             let origin = -SIMD3(Double(grid.nx - 1), Double(grid.ny - 1), Double(grid.nz - 1)) / 2 * grid.spacing
             phases[phase] = try PatientVolume(nx: grid.nx, ny: grid.ny, nz: grid.nz, spacing: grid.spacing, origin: origin,
@@ -95,8 +100,10 @@ public struct AbdomenStudy: Sendable {
             n += 1
         } } }
         let lesionNumber = centres.lesion.map { $0 == 0 || ($0 - 1) % 3 == 2 ? 0 : ($0 - 1) / 3 + 1 }
-        return AbdomenStudy(anatomy: anatomy, study: try MultiphaseStudy(name: "phantom-\(anatomy.seed)", phases: phases),
-                            tissue: centres.tissue, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber)
+        var study = AbdomenStudy(anatomy: anatomy, study: try MultiphaseStudy(name: "phantom-\(anatomy.seed)", phases: phases),
+                                 tissue: centres.tissue, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber)
+        study.reconstructionSeconds = reconstructionSeconds
+        return study
     }
 
     /// Adds in-plane-correlated Gaussian noise of standard deviation `sd` (deterministic per seed and voxel).

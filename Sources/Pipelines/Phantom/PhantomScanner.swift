@@ -21,7 +21,7 @@ public enum PhantomAcquisition: String, Sendable, Codable, CaseIterable {
 public struct PhantomScanner: Sendable, Equatable {
     /// Linear attenuation of water at 70 keV (1/mm); HU = 1000 (µ − µw) / µw.
     public static let waterMu = 0.0193
-    /// Views over 2π, detector columns, column pitch at the detector (mm), source-isocentre and
+    /// Views over 2π, detector columns (at least; see `scan`), column pitch at the detector (mm), source-isocentre and
     /// source-detector distances (mm): a clinical scanner's proportions at this matrix.
     public var views = 720, columns = 400
     public var sourceToIsocentre = 570.0, sourceToDetector = 1040.0
@@ -36,14 +36,18 @@ public struct PhantomScanner: Sendable, Equatable {
     /// The default scanner.
     public init() {}
 
-    /// Scans `hu` (a `grid.nz`-slice stack of HU) at `dose` and reconstructs it with `method`.
+    /// Scans `hu` (a `grid.nz`-slice stack of HU) at `dose` and reconstructs it with `method`; returns the images
+    /// and the wall time spent reconstructing them from their projections (seconds). The detector has at least
+    /// 1.5 columns per image column across the field, so that a 512² grid is not undersampled.
     /// - Throws: `LiverAnalysisError` for `.image` (not a scan), reconstruction or simulation errors.
-    public func scan(_ hu: [Float], grid: VolumeGrid, dose: Double, method: PhantomAcquisition, seed: UInt64) throws -> [Float] {
+    public func scan(_ hu: [Float], grid: VolumeGrid, dose: Double, method: PhantomAcquisition,
+                     seed: UInt64) throws -> (image: [Float], reconstructionSeconds: Double) {
         guard method != .image else { throw LiverAnalysisError("image-domain noise is not a scan") }
         let slice = try VolumeGrid(nx: grid.nx, ny: grid.ny, nz: 1, spacing: grid.spacing)
         // Column pitch: the field of view's diagonal across the fan at the detector, with a margin.
         let reach = hypot(Double(grid.nx) * grid.spacing.x, Double(grid.ny) * grid.spacing.y) / 2 + 5
         let halfFan = asin(reach / sourceToIsocentre)
+        let columns = max(self.columns, Int((1.5 * Double(max(grid.nx, grid.ny))).rounded(.up)))
         let pitch = 2 * halfFan * sourceToDetector / Double(columns - 1)
         let geometry = try ProjectionGeometry.fan2D(views: views, columns: columns, columnPitch: pitch, sourceToIsocentre: sourceToIsocentre,
                                                     sourceToDetector: sourceToDetector, equiangular: true)
@@ -64,15 +68,18 @@ public struct PhantomScanner: Sendable, Equatable {
         var mu = [Float](repeating: 0, count: plane), clean = [Float](repeating: 0, count: projector.projectionCount)
         var image = [Float](repeating: 0, count: plane)
         let w = Float(Self.waterMu)
+        var reconstructing = 0.0
         for k in 0..<grid.nz {
             for n in 0..<plane { mu[n] = max(0, w * (1 + hu[k * plane + n] / 1000)) }
             mu.withUnsafeBufferPointer { m in clean.withUnsafeMutableBufferPointer { projector.forward(m, into: $0, pool: pool) } }
             let noisy = try simulator.simulate(clean, dose: dose, seed: seed &* 1_000_003 &+ UInt64(k), threads: threads)
+            let clock = Date()
             try noisy.withUnsafeBufferPointer { p in
                 try image.withUnsafeMutableBufferPointer { try reconstructor.execute(projections: p, output: $0, progress: nil) }
             }
+            reconstructing += Date().timeIntervalSince(clock)
             for n in 0..<plane { out[k * plane + n] = 1000 * (image[n] / w - 1) }
         }
-        return out
+        return (out, reconstructing)
     }
 }

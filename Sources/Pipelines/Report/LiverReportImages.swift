@@ -36,15 +36,24 @@ public enum LiverReportImages {
         let portal = output.phases[.portalVenous]!
         let grid = try portal.voxelGrid()
         let (nx, ny, plane, k) = (portal.nx, portal.ny, portal.nx * portal.ny, lesion.slice)
-        let mine = output.lesionNumber.map { $0 == UInt8(lesion.number) }
-        let distance = EuclideanDistance.squaredDistance(to: true, in: mine, grid: grid)
-        let reference = (0..<mine.count).map { n -> UInt8 in
-            output.liver[n] && output.lesionNumber[n] == 0 && distance[n] >= 25 && distance[n] <= 400 ? 1 : 0
+        let label = UInt8(lesion.number)
+        let voxels = output.lesionNumber.indices.filter { output.lesionNumber[$0] == label }
+        var mine = [UInt8](repeating: 0, count: grid.count), reference = mine
+        for n in voxels { mine[n] = 1 }
+        // Reference: liver outside lesions 5-20 mm from this one. Every such voxel lies in the lesion's box grown by
+        // more than 20 mm, so the distance transform of that box is exact where it matters.
+        if !voxels.isEmpty {
+            let box = try VoxelBox(around: voxels, in: grid, marginMM: 21)
+            let distance = EuclideanDistance.squaredDistance(to: true, in: box.extract(mine).map { $0 != 0 }, grid: box.subgrid)
+            for m in distance.indices where distance[m] >= 25 && distance[m] <= 400 {
+                let n = box.outer(m)
+                if output.liver[n] && output.lesionNumber[n] == 0 { reference[n] = 1 }
+            }
         }
-        let outlines = [SliceRenderer.Overlay(mask: mine.map { $0 ? 1 : 0 }, colour: lesionColour),
+        let outlines = [SliceRenderer.Overlay(mask: mine, colour: lesionColour),
                         SliceRenderer.Overlay(mask: reference, colour: referenceColour)]
         var xs: [Int] = [], ys: [Int] = []
-        for p in 0..<plane where mine[k * plane + p] { xs.append(p % nx); ys.append(p / nx) }
+        for p in 0..<plane where mine[k * plane + p] != 0 { xs.append(p % nx); ys.append(p / nx) }
         let centre = (x: ((xs.min() ?? 0) + (xs.max() ?? 0)) / 2, y: ((ys.min() ?? 0) + (ys.max() ?? 0)) / 2)
         let half = Int((max(20, 1.2 * lesion.longAxisMM) / portal.spacing.x).rounded())
         let side = 2 * half + 1
