@@ -8,7 +8,7 @@
 /// Each threshold rises to `noiseSigmas` noise SDs where the images are noisier (low dose).
 /// Candidates are opened by `openingRadiusMM` and kept from `minimumDiameterMM` equivalent diameter; each is
 /// grown within `growthMM` into voxels that depart from the liver by more than `extentHU` (or `extentSigmas`
-/// noise SDs) in any contrast phase, and its axial holes are filled. A grown candidate whose deepest voxels are
+/// noise SDs) in any contrast phase, and its axial holes are filled; it must reach `minimumLongAxisMM`. A grown candidate whose deepest voxels are
 /// portal-venous bright (`vesselHU`), or brighter than the liver by `risingVesselHU` in the portal venous phase
 /// and brighter there than in the arterial phase, is a vessel and is dropped: portal blood keeps rising from the
 /// late arterial to the portal venous phase, while every arterially enhancing lesion (HCC, FNH, the rims of
@@ -25,6 +25,9 @@ public struct LesionDetector: Sendable {
     public var vesselHU = 35.0
     /// Portal-venous brightness above the liver from which a core that rises from the arterial phase is a vessel.
     public var risingVesselHU = 20.0
+    /// Grown candidates whose axial long axis is shorter than this (mm) are dropped (0: none). `LiverAnalyzer`
+    /// raises it for denoised images, whose residual noise is correlated over a few millimetres.
+    public var minimumLongAxisMM = 0.0
     /// Worker threads (0: one per core).
     public var threads = 0
 
@@ -105,6 +108,7 @@ public struct LesionDetector: Sendable {
             if let ap, coreLevel > lPV + risingVesselHU,
                coreLevel > LiverSegmenter.median(deepest.map { Double(ap[box.outer($0)]) }) { continue }
             let indices = inside.map(box.outer).sorted()
+            if minimumLongAxisMM > 0, LesionMeasurement.axialDiameters(indices, grid: grid).long < minimumLongAxisMM { continue }
             let contrast = voxels.map { abs(Double(pv[$0]) - lPV) }.reduce(0, +) / Double(voxels.count)
             let noise = max(levels.spread[ContrastPhase.portalVenous.index], 1)
             candidates.append(Candidate(voxels: indices, confidence: min(1, contrast / (6 * noise))))
