@@ -14,11 +14,11 @@ public struct IndexAffineSampler: Sendable {
     /// Source index steps per target index along i, j and k.
     public let columnI: SIMD3<Double>, columnJ: SIMD3<Double>, columnK: SIMD3<Double>
 
-    /// A sampler for the map `(i, j, k) ↦ offset + i·columnI + j·columnJ + k·columnK`.
+    /// A sampler for the map `(i, j, k) ↦ offset + i·columnI + j·columnJ + k·columnK`. An empty source (sizes ≤ 0) makes
+    /// every target voxel outside; an empty target samples nothing (no trap either way).
     public init(source: SIMD3<Int>, target: SIMD3<Int>, offset: SIMD3<Double>,
                 columnI: SIMD3<Double>, columnJ: SIMD3<Double>, columnK: SIMD3<Double>) {
-        precondition(source.min() > 0 && target.min() > 0, "empty volume \(source) or grid \(target)")
-        (self.source, self.target, self.offset) = (source, target, offset)
+        (self.source, self.target, self.offset) = (pointwiseMax(source, .zero), pointwiseMax(target, .zero), offset)
         (self.columnI, self.columnJ, self.columnK) = (columnI, columnJ, columnK)
     }
 
