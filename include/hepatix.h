@@ -638,6 +638,16 @@ hx_status hx_liver_options_set_denoise(hx_context *ctx, hx_liver_options *option
  */
 hx_status hx_liver_options_set_denoise_strength(hx_context *ctx, hx_liver_options *options, double strength);
 
+/**
+ * Adds a planned resection whose future liver remnant the result reports, besides the standard anatomical ones
+ * (right and left hepatectomy, right and left trisectionectomy, left lateral sectionectomy). segments lists the
+ * Couinaud segments removed (1..8, I..VIII; repeats ignored); name (may be NULL: "planned resection") labels it.
+ * HX_ERR_INVALID_ARGUMENT when segments is NULL, count is 0, a segment lies outside 1..8 or all eight are removed
+ * (the options are then unchanged).
+ */
+hx_status hx_liver_options_add_resection(hx_context *ctx, hx_liver_options *options, const char *name,
+                                         const int32_t *segments, size_t count);
+
 /** Destroys options; accepts NULL. Results made with them stay valid. */
 void hx_liver_options_destroy(hx_liver_options *options);
 
@@ -665,6 +675,22 @@ hx_status hx_liver_segment_volume(hx_context *ctx, const hx_liver_result *result
 hx_status hx_liver_lesion_info(hx_context *ctx, const hx_liver_result *result, size_t index, int32_t *segment,
                                double *long_axis_mm, double *short_axis_mm, double *volume_ml, double *confidence,
                                const char **category, const char **sentence);
+
+/**
+ * Number of future liver remnants in the result: one per resection (standard ones, then those added with
+ * hx_liver_options_add_resection); 0 when the Couinaud segments could not be found or result is NULL.
+ */
+size_t hx_liver_remnant_count(const hx_liver_result *result);
+
+/**
+ * Future liver remnant index (0-based): the resection's name, the functional volume left (mL, lesions excluded),
+ * that volume as a fraction of the whole liver's functional volume (0..1, not standardised to body surface area),
+ * the number of lesions left with at least 10 % of their volume in the remnant, and a plain-language sentence
+ * judging it against the usual minimums (20 % normal liver, 30 % after chemotherapy or with steatosis, 40 %
+ * cirrhosis). Strings belong to the result. Any output pointer may be NULL.
+ */
+hx_status hx_liver_remnant_info(hx_context *ctx, const hx_liver_result *result, size_t index, const char **name,
+                                double *remnant_ml, double *remnant_fraction, size_t *lesions_left, const char **sentence);
 
 /** The whole result as JSON (the content of analysis.json); the string belongs to the result. */
 hx_status hx_liver_result_json(hx_context *ctx, const hx_liver_result *result, const char **json);

@@ -7,6 +7,8 @@ final class LiverResultBox {
     let result: LiverAnalysisResult
     let json: UnsafeMutablePointer<CChar>
     let categories: [UnsafeMutablePointer<CChar>], sentences: [UnsafeMutablePointer<CChar>], paths: [UnsafeMutablePointer<CChar>]
+    /// Name and sentence of each future liver remnant.
+    let remnantNames: [UnsafeMutablePointer<CChar>], remnantSentences: [UnsafeMutablePointer<CChar>]
 
     init(_ result: LiverAnalysisResult, outputs: [String]) throws {
         self.result = result
@@ -14,9 +16,11 @@ final class LiverResultBox {
         categories = result.lesions.map { strdup($0.category.rawValue)! }
         sentences = result.lesions.map { strdup($0.sentence)! }
         paths = outputs.map { strdup($0)! }
+        remnantNames = result.futureLiverRemnants.map { strdup($0.resection.name)! }
+        remnantSentences = result.futureLiverRemnants.map { strdup($0.sentence)! }
     }
 
-    deinit { for p in [json] + categories + sentences + paths { free(p) } }
+    deinit { for p in [json] + categories + sentences + paths + remnantNames + remnantSentences { free(p) } }
 }
 
 /// Runs the liver pipeline (with `options`' denoiser, if any) on `study` with the C progress callback, writes
@@ -25,7 +29,10 @@ private func analyzeStudy(_ study: MultiphaseStudy, threads: Int, options: Opaqu
                           progress: hx_progress_fn?, userData: UnsafeMutableRawPointer?) throws -> OpaquePointer {
     var analyzer = LiverAnalyzer()
     analyzer.threads = threads
-    if let options { analyzer.denoiser = object(options, as: LiverOptionsBox.self).denoiser }
+    if let options {
+        let box = object(options, as: LiverOptionsBox.self)
+        (analyzer.denoiser, analyzer.resections) = (box.denoiser, box.resections)
+    }
     let output = try analyzer.analyze(study) { _, fraction in progress.map { $0(fraction, userData) == 0 } ?? true }
     var outputs: [String] = []
     if let outputDir {
@@ -165,4 +172,27 @@ public func hx_liver_output_path(_ ctx: OpaquePointer?, _ result: OpaquePointer?
 @c @implementation
 public func hx_liver_result_destroy(_ result: OpaquePointer?) {
     releaseHandle(result, as: LiverResultBox.self)
+}
+
+@c @implementation
+public func hx_liver_remnant_count(_ result: OpaquePointer?) -> Int {
+    result.map { object($0, as: LiverResultBox.self).result.futureLiverRemnants.count } ?? 0
+}
+
+@c @implementation
+public func hx_liver_remnant_info(_ ctx: OpaquePointer?, _ result: OpaquePointer?, _ index: Int, _ name: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                                  _ remnantML: UnsafeMutablePointer<Double>?, _ fraction: UnsafeMutablePointer<Double>?,
+                                  _ lesionsLeft: UnsafeMutablePointer<Int>?, _ sentence: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> hx_status {
+    withContext(ctx) { _ in
+        let box = object(try required(result, "result"), as: LiverResultBox.self)
+        let remnants = box.result.futureLiverRemnants
+        guard index < remnants.count else {
+            throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "remnant index \(index) out of range (\(remnants.count) remnants)")
+        }
+        name?.pointee = UnsafePointer(box.remnantNames[index])
+        remnantML?.pointee = remnants[index].remnantML
+        fraction?.pointee = remnants[index].remnantFraction
+        lesionsLeft?.pointee = remnants[index].lesionsLeft.count
+        sentence?.pointee = UnsafePointer(box.remnantSentences[index])
+    }
 }

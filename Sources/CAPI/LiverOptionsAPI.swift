@@ -6,6 +6,7 @@ import Hepatix
 final class LiverOptionsBox {
     var denoiser: CNNDenoiser? = nil
     var strength = CNNDenoiser.defaultStrength
+    var resections = FutureLiverRemnant.Resection.standard
 }
 
 @c @implementation
@@ -36,6 +37,20 @@ public func hx_liver_options_set_denoise_strength(_ ctx: OpaquePointer?, _ optio
         }
         box.strength = Float(strength)
         box.denoiser?.strength = box.strength
+    }
+}
+
+@c @implementation
+public func hx_liver_options_add_resection(_ ctx: OpaquePointer?, _ options: OpaquePointer?, _ name: UnsafePointer<CChar>?,
+                                           _ segments: UnsafePointer<Int32>?, _ count: Int) -> hx_status {
+    withContext(ctx) { _ in
+        let box = object(try required(options, "options"), as: LiverOptionsBox.self)
+        let list = try required(segments, "segments")
+        guard count > 0, count <= 64 else { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, "count must be 1...64 segments, got \(count)") }
+        do {
+            box.resections.append(try FutureLiverRemnant.Resection(name: name.map { String(cString: $0) } ?? "planned resection",
+                                                                   resectedSegments: (0..<count).map { Int(list[$0]) }))
+        } catch let e as LiverAnalysisError { throw BoundaryError(HX_ERR_INVALID_ARGUMENT, e.description) }
     }
 }
 

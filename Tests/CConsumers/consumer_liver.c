@@ -50,6 +50,21 @@ void liver_checks(hx_context *ctx, const char *out_dir) {
         printf("  lesion %zu: %s\n", i + 1, sentence ? sentence : "(none)");
     }
     EXPECT_STATUS(hx_liver_lesion_info(ctx, result, lesions, NULL, NULL, NULL, NULL, NULL, NULL, NULL), HX_ERR_INVALID_ARGUMENT);
+    /* Future liver remnants of the five standard resections, right hepatectomy first. */
+    size_t remnants = hx_liver_remnant_count(result);
+    CHECK(remnants == 5, "five standard resections");
+    for (size_t i = 0; i < remnants; i++) {
+        const char *name = NULL, *sentence = NULL;
+        double remnant_ml = -1, fraction = -1;
+        size_t left = 99;
+        EXPECT_STATUS(hx_liver_remnant_info(ctx, result, i, &name, &remnant_ml, &fraction, &left, &sentence), HX_OK);
+        CHECK(name != NULL && sentence != NULL && remnant_ml > 0 && remnant_ml < liver_ml && fraction > 0 && fraction < 1 && left <= lesions,
+              "remnant volume, fraction and lesions left");
+        if (i == 0) CHECK(name != NULL && strcmp(name, "right hepatectomy") == 0, "right hepatectomy first");
+        printf("  remnant %zu: %s\n", i + 1, sentence ? sentence : "(none)");
+    }
+    EXPECT_STATUS(hx_liver_remnant_info(ctx, result, remnants, NULL, NULL, NULL, NULL, NULL), HX_ERR_INVALID_ARGUMENT);
+    CHECK(hx_liver_remnant_count(NULL) == 0, "NULL result has no remnants");
     const char *json = NULL;
     EXPECT_STATUS(hx_liver_result_json(ctx, result, &json), HX_OK);
     CHECK(json != NULL && strstr(json, "\"lesions\"") != NULL, "JSON result");
@@ -83,6 +98,24 @@ void liver_checks(hx_context *ctx, const char *out_dir) {
     EXPECT_STATUS(hx_liver_analyze_phantom_v2(ctx, 1, 0.33, options, NULL, on_progress, &denoising, &cancelled), HX_ERR_CANCELLED);
     CHECK(cancelled == NULL && denoising.calls == 3 && denoising.last > 0 && denoising.last < 0.1, "cancelled while denoising slices");
     EXPECT_STATUS(hx_liver_options_set_denoise(ctx, options, 0, NULL), HX_OK);
+
+    /* A planned resection of segments V and VI is reported after the standard ones; bad plans are refused. */
+    const int32_t bisegment[3] = {5, 6, 6}, ninth[2] = {5, 9}, all[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    EXPECT_STATUS(hx_liver_options_add_resection(ctx, options, "bad", ninth, 2), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_liver_options_add_resection(ctx, options, "bad", all, 8), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_liver_options_add_resection(ctx, options, "bad", bisegment, 0), HX_ERR_INVALID_ARGUMENT);
+    EXPECT_STATUS(hx_liver_options_add_resection(ctx, options, "bad", NULL, 2), HX_ERR_NULL_ARGUMENT);
+    EXPECT_STATUS(hx_liver_options_add_resection(ctx, options, "bisegmentectomy V-VI", bisegment, 3), HX_OK);
+    hx_liver_result *planned = NULL;
+    EXPECT_STATUS(hx_liver_analyze_phantom_v2(ctx, 1, 1.0, options, NULL, NULL, NULL, &planned), HX_OK);
+    CHECK(hx_liver_remnant_count(planned) == 6, "the planned resection follows the five standard ones");
+    const char *planned_name = NULL, *planned_sentence = NULL;
+    double planned_fraction = 0;
+    EXPECT_STATUS(hx_liver_remnant_info(ctx, planned, 5, &planned_name, NULL, &planned_fraction, NULL, &planned_sentence), HX_OK);
+    CHECK(planned_name != NULL && strcmp(planned_name, "bisegmentectomy V-VI") == 0, "the planned resection's name");
+    CHECK(planned_sentence != NULL && strstr(planned_sentence, "(segments V, VI)") != NULL && planned_fraction > 0.5,
+          "a bisegmentectomy leaves most of the liver");
+    hx_liver_result_destroy(planned);
     hx_liver_options_destroy(options);
     hx_liver_options_destroy(NULL);
 

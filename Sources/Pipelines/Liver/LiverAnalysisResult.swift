@@ -45,6 +45,9 @@ public struct LiverAnalysisResult: Sendable, Codable {
     public internal(set) var lesions: [Lesion]
     /// The denoising model the phases went through before analysis (nil: analysed as given).
     public var denoiser: String? = nil
+    /// The future liver remnant of each planned resection (`LiverAnalyzer.resections`); empty when the Couinaud
+    /// segments are unavailable.
+    public var futureLiverRemnants: [FutureLiverRemnant] = []
 }
 
 /// Wall time of one analysis stage, seconds (kept out of the result so that reports are deterministic).

@@ -22,6 +22,9 @@ public struct LiverAnalyzer: Sendable {
     /// Voxel edge the analysis works at, mm: a finer study (thin-slice 512² CT, 0.6-0.9 mm pixels) is
     /// block-averaged to about this (see `workingFactors`) for every stage; the outputs come back on the study's grid.
     public var workingSpacingMM = 1.5
+    /// Resections whose future liver remnant the result reports (the standard anatomical ones by default; a
+    /// planned atypical resection can be added).
+    public var resections = FutureLiverRemnant.Resection.standard
 
     /// The default pipeline.
     public init() {}
@@ -138,6 +141,9 @@ public struct LiverAnalyzer: Sendable {
             liverHU: (0..<4).map { rawLevels.median[$0] }, liverNoiseHU: (0..<4).map { rawLevels.spread[$0] },
             planes: found.planes, couinaudProblem: found.problem, registrations: registrations, lesions: lesions)
         result.denoiser = denoiser.map { _ in CNNDenoiser.shippedModelName }
+        if found.planes != nil {
+            result.futureLiverRemnants = FutureLiverRemnant.remnants(of: resections, couinaud: couinaud, lesionNumber: lesionNumber, voxelML: voxelML)
+        }
         return Output(result: result, phases: registered, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber, stages: stages)
     }
 

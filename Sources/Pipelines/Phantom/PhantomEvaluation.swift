@@ -28,6 +28,9 @@ public struct PhantomEvaluation: Sendable, Codable {
     public let liverNoiseHU: Double
     /// Worst displacement error (mm) of each registered phase over the liver's voxels: |found map − true motion|.
     public let registrationErrorMM: [String: Double]
+    /// |measured − true| future liver remnant fraction, percentage points, of each resection the analysis reported
+    /// (the truth's remnant comes from the phantom's segments and lesions); empty without Couinaud segments.
+    public let remnantErrorPoints: [Double]
     /// The Couinaud landmarks of the truth and those the pipeline found.
     public let truthPlanes: CouinaudPlanes, foundPlanes: CouinaudPlanes?
 
@@ -64,6 +67,9 @@ public struct PhantomEvaluation: Sendable, Codable {
             let a = output.couinaud.map { $0 == UInt8(s) }, b = truth.couinaud.map { $0 == UInt8(s) }
             return a.contains(true) || b.contains(true) ? SegmentationScore.dice(a, b) : .nan
         }
+        let truthRemnants = FutureLiverRemnant.remnants(of: output.result.futureLiverRemnants.map(\.resection), couinaud: truth.couinaud,
+                                                        lesionNumber: truth.lesionNumber, voxelML: 1)
+        remnantErrorPoints = zip(output.result.futureLiverRemnants, truthRemnants).map { 100 * abs($0.remnantFraction - $1.remnantFraction) }
         let detections = output.result.lesions
         var overlap = [[Int]](repeating: [Int](repeating: 0, count: truth.anatomy.lesions.count + 1), count: detections.count + 1)
         var sizes = [Int](repeating: 0, count: detections.count + 1)

@@ -10,6 +10,8 @@ public struct PhantomScorecard: Sendable, Codable {
     public let medianLongAxisErrorMM: Double
     public let categoryAgreement: Double, categorized: Int
     public let worstRegistrationErrorMM: Double
+    /// Mean and worst |measured − true| future liver remnant fraction over every study and resection, percentage points.
+    public let meanRemnantErrorPoints: Double, worstRemnantErrorPoints: Double
     /// Mean liver noise SD (HU) and median lesion contrast-to-noise in the portal venous images.
     public let meanLiverNoiseHU: Double, medianContrastToNoise: Double
 
@@ -32,6 +34,9 @@ public struct PhantomScorecard: Sendable, Codable {
         categorized = found.count
         categoryAgreement = Double(found.filter { $0.measuredCategory == $0.truthCategory }.count) / Double(max(1, found.count))
         worstRegistrationErrorMM = evaluations.flatMap { $0.registrationErrorMM.values }.max() ?? 0
+        let remnantErrors = evaluations.flatMap(\.remnantErrorPoints)
+        meanRemnantErrorPoints = remnantErrors.reduce(0, +) / Double(max(1, remnantErrors.count))
+        worstRemnantErrorPoints = remnantErrors.max() ?? .nan
         meanLiverNoiseHU = evaluations.map(\.liverNoiseHU).reduce(0, +) / Double(max(1, studies))
         medianContrastToNoise = LiverSegmenter.median(all.map(\.contrastToNoise).filter(\.isFinite))
     }
@@ -44,6 +49,7 @@ public struct PhantomScorecard: Sendable, Codable {
         lesions >= 10 mm: \(detected10mm)/\(lesions10mm) detected (sensitivity \(f(sensitivity10mm))), false positives \(f(falsePositivesPerStudy, 2)) per study
         long axis median abs error \(f(medianLongAxisErrorMM, 2)) mm; LI-RADS exact agreement \(f(categoryAgreement)) over \(categorized) detected lesions
         worst registration error over the liver \(f(worstRegistrationErrorMM, 2)) mm
+        future liver remnant fraction error: mean \(f(meanRemnantErrorPoints, 2)), worst \(f(worstRemnantErrorPoints, 2)) percentage points
         portal venous image: liver noise SD \(f(meanLiverNoiseHU, 1)) HU, median lesion contrast-to-noise \(f(medianContrastToNoise, 1))
         """
     }

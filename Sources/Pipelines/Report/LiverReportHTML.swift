@@ -39,6 +39,16 @@ public enum LiverReportHTML {
         if let problem = r.couinaudProblem { html += "<p>Couinaud segments unavailable: \(esc(problem)).</p>\n" }
         html += "<table><tr><th>liver</th>" + (r.segmentVolumesML.isEmpty ? "" : (1...8).map { "<th>\(CouinaudPlanes.roman(UInt8($0)))</th>" }.joined()) + "</tr>\n"
         html += "<tr><td>\(f(r.liverVolumeML, 0)) mL</td>" + r.segmentVolumesML.map { "<td>\(f($0, 0)) mL</td>" }.joined() + "</tr></table>\n"
+        if !r.futureLiverRemnants.isEmpty {
+            html += "<h3>Future liver remnant</h3>\n<table><tr><th>resection</th><th>removes</th><th>remnant</th><th>of the functional liver</th><th>lesions left</th></tr>\n"
+            for flr in r.futureLiverRemnants {
+                html += "<tr><td>\(esc(flr.resection.name))</td><td>\(flr.resection.resectedSegments.map { CouinaudPlanes.roman(UInt8($0)) }.joined(separator: ", "))</td>"
+                    + "<td>\(f(flr.remnantML, 0)) mL</td><td>\(f(100 * flr.remnantFraction, 0)) %</td><td>\(flr.lesionsLeft.isEmpty ? "none" : flr.lesionsLeft.map(String.init).joined(separator: ", "))</td></tr>\n"
+            }
+            html += "</table>\n<p class=\"note\">Remnant = functional volume (lesions excluded) of the segments left, over the whole liver's; "
+                + "usual minimums: \(FutureLiverRemnant.minimumFractions.map { "\(Int(100 * $0.fraction)) % for \($0.condition)" }.joined(separator: ", ")). "
+                + "Not standardised to body surface area.</p>\n"
+        }
         html += "<h2>Lesions (\(r.lesions.count))</h2>\n"
         if r.lesions.isEmpty { html += "<p>No lesion found.</p>\n" }
         for lesion in r.lesions {
