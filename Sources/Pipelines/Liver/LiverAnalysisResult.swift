@@ -21,6 +21,9 @@ public struct LiverAnalysisResult: Sendable, Codable {
         public let reason: String
         /// The plain-language explanation, in LI-RADS terms.
         public let sentence: String
+        /// With a denoiser: the same medians measured on the acquired images (registered by the same maps), so
+        /// that what denoising changed in the lesion and its reference is on record; nil without a denoiser.
+        public var attenuationBeforeDenoising: LesionCharacteriser.Attenuation? = nil
     }
 
     /// How one phase was registered to the portal venous phase.

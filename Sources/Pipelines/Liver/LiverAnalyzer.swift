@@ -35,8 +35,12 @@ public struct LiverAnalyzer: Sendable {
     /// The measured result and the volumes the report draws.
     public struct Output: Sendable {
         public let result: LiverAnalysisResult
-        /// Registered phases on the portal venous grid.
+        /// Registered phases on the portal venous grid (denoised, when the analysis denoised them on this grid).
         public let phases: [ContrastPhase: PatientVolume]
+        /// With a denoiser: the acquired phases before denoising, registered by the same maps onto the same grid as
+        /// `phases`, so that the two can be compared voxel by voxel (nil without a denoiser, and for studies analysed
+        /// on a coarser working grid, whose `phases` are the acquired ones).
+        public let acquiredPhases: [ContrastPhase: PatientVolume]?
         /// Liver mask (IVC removed), Couinaud labels (0 outside), lesion numbers (0 outside).
         public let liver: [Bool]
         public let couinaud: [UInt8]
@@ -77,6 +81,14 @@ public struct LiverAnalyzer: Sendable {
             registrations.append(.init(phase: phase.slug, parameters: r.parameters,
                                        correlationBefore: r.correlationBefore, correlationAfter: r.correlationAfter))
         }
+        var acquired: [ContrastPhase: PatientVolume]? = nil
+        if denoiser != nil {
+            acquired = [.portalVenous: given.portalVenous]
+            for r in registrations {
+                guard let phase = ContrastPhase.acquisitionOrder.first(where: { $0.slug == r.phase }), let moving = given.phases[phase] else { continue }
+                acquired?[phase] = try moving.resampled(onto: portal, map: PhaseRegistration.map(r.parameters), threads: threads)
+            }
+        }
         try stage("registration", 0.45)
         let raw = registered.mapValues(\.voxels)
         let smoothed = raw.mapValues { MedianFilter.median3($0, grid: grid, threads: threads) }
@@ -109,6 +121,8 @@ public struct LiverAnalyzer: Sendable {
         var lesionNumber = [UInt8](repeating: 0, count: grid.count)
         for (index, c) in candidates.enumerated() where index < 255 { for n in c.voxels { lesionNumber[n] = UInt8(index + 1) } }
         let rawLevels = PhaseLevels(raw, liver: liver)
+        let acquiredRaw = acquired?.mapValues(\.voxels)
+        let acquiredLevels = acquiredRaw.map { PhaseLevels($0, liver: liver) }
         let voxelML = grid.spacing.x * grid.spacing.y * grid.spacing.z / 1000
         var lesions: [LiverAnalysisResult.Lesion] = []
         for (index, c) in candidates.enumerated() where index < 255 {
@@ -118,6 +132,10 @@ public struct LiverAnalyzer: Sendable {
             let (attenuation, features, observation) = try characteriser.characterise(
                 c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: size.long)
             let assignment = LIRADS.categorize(observation)
+            let before = try acquiredRaw.map { phases in
+                try characteriser.characterise(c.voxels, phases: phases, levels: acquiredLevels!, liver: liver, otherLesions: others,
+                                               grid: grid, sizeMM: size.long).0
+            }
             var centre = SIMD3<Double>.zero
             var votes = [Int](repeating: 0, count: 9)
             for n in c.voxels {
@@ -132,7 +150,8 @@ public struct LiverAnalyzer: Sendable {
                                  confidence: c.confidence, attenuation: attenuation, features: features, observation: observation,
                                  category: assignment.category, reason: assignment.reason,
                                  sentence: LesionExplanation.sentence(size: size.long, segment: segment, observation: observation,
-                                                                      category: assignment.category)))
+                                                                      category: assignment.category),
+                                 attenuationBeforeDenoising: before))
         }
         try stage("characterisation and LI-RADS", 1)
         var result = LiverAnalysisResult(
@@ -144,7 +163,7 @@ public struct LiverAnalyzer: Sendable {
         if found.planes != nil {
             result.futureLiverRemnants = FutureLiverRemnant.remnants(of: resections, couinaud: couinaud, lesionNumber: lesionNumber, voxelML: voxelML)
         }
-        return Output(result: result, phases: registered, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber, stages: stages)
+        return Output(result: result, phases: registered, acquiredPhases: acquired, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber, stages: stages)
     }
 
     /// `study` with every phase through `denoiser`; progress reports the fraction of slices done (up to 0.1).

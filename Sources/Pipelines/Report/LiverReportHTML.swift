@@ -55,14 +55,23 @@ public enum LiverReportHTML {
             html += "<h3>Observation \(lesion.number): <span class=\"category\">\(lesion.category.rawValue)</span></h3>\n"
             html += "<p>\(esc(lesion.sentence)). \(esc(lesion.reason)). Management: \(esc(lesion.category.management)).</p>\n"
             html += "<p>" + (try png(LiverReportImages.phasePanel(output, lesion: lesion), "observation \(lesion.number) in each phase")) + "<br>"
-            html += "unenhanced, late arterial, portal venous, delayed (phases present); yellow: lesion; cyan: liver reference 5–20 mm around it</p>\n"
+            html += "unenhanced, late arterial, portal venous, delayed (phases present); yellow: lesion; cyan: liver reference 5–20 mm around it"
+            if output.acquiredPhases != nil {
+                html += ". Rows: denoised (analysed), acquired, and the denoising network's change (red: brightened, blue: darkened, full colour at ±25 HU)"
+            }
+            html += "</p>\n"
             html += """
             <table><tr><th>long axis</th><th>short axis</th><th>volume</th><th>segment</th><th>confidence</th></tr>
             <tr><td>\(f(lesion.longAxisMM)) mm</td><td>\(f(lesion.shortAxisMM)) mm</td><td>\(f(lesion.volumeML, 2)) mL</td>
             <td>\(CouinaudPlanes.roman(UInt8(lesion.segment)))</td><td>\(f(lesion.confidence, 2))</td></tr></table>
             <table><tr><th>HU</th><th>unenhanced</th><th>late arterial</th><th>portal venous</th><th>delayed</th></tr>\n
             """
-            for (name, values) in [("core", lesion.attenuation.core), ("rim", lesion.attenuation.rim), ("liver reference", lesion.attenuation.liver)] {
+            var rows = [("core", lesion.attenuation.core), ("rim", lesion.attenuation.rim), ("liver reference", lesion.attenuation.liver)]
+            if let before = lesion.attenuationBeforeDenoising {
+                rows = rows.map { ($0.0 + ", denoised", $0.1) }
+                    + [("core, acquired", before.core), ("rim, acquired", before.rim), ("liver reference, acquired", before.liver)]
+            }
+            for (name, values) in rows {
                 html += "<tr><td class=\"text\">\(name)</td>" + (0..<4).map { "<td>\(f(values[$0], 0))</td>" }.joined() + "</tr>\n"
             }
             html += "</table>\n<table><tr><th>feature</th><th>quantity</th><th>value</th><th>threshold</th><th>margin</th><th>present</th></tr>\n"

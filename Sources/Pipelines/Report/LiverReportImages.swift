@@ -31,7 +31,10 @@ public enum LiverReportImages {
     }
 
     /// The lesion's long-axis slice in every phase (unenhanced, arterial, portal venous, delayed), cropped to
-    /// the lesion plus a margin and enlarged `zoom` times, with the lesion and liver reference outlined.
+    /// the lesion plus a margin and enlarged `zoom` times, with the lesion and liver reference outlined. When the
+    /// analysis denoised the phases on this grid (`acquiredPhases`), two more rows follow: the acquired images and
+    /// what the denoising network changed (analysed − acquired, red brighter, blue darker, full at ±25 HU), the
+    /// map of the CNN's correction around the lesion.
     public static func phasePanel(_ output: LiverAnalyzer.Output, lesion: LiverAnalysisResult.Lesion, zoom: Int = 3) throws -> RGBImage {
         let portal = output.phases[.portalVenous]!
         let grid = try portal.voxelGrid()
@@ -58,16 +61,24 @@ public enum LiverReportImages {
         let half = Int((max(20, 1.2 * lesion.longAxisMM) / portal.spacing.x).rounded())
         let side = 2 * half + 1
         let phases = ContrastPhase.acquisitionOrder.filter { output.phases[$0] != nil }
-        var panel = RGBImage(width: phases.count * side * zoom + (phases.count - 1) * 4, height: side * zoom)
+        let acquired = output.acquiredPhases.flatMap { a in phases.allSatisfy { a[$0]?.voxels.count == grid.count } ? a : nil }
+        let rows = acquired == nil ? 1 : 3
+        var panel = RGBImage(width: phases.count * side * zoom + (phases.count - 1) * 4, height: rows * side * zoom + (rows - 1) * 4)
         for (column, phase) in phases.enumerated() {
-            let picture = try SliceRenderer.render(output.phases[phase]!, slice: k, windowCentre: 60, windowWidth: 400, overlays: outlines)
-            for y in 0..<(side * zoom) { for x in 0..<(side * zoom) {
-                let (sx, sy) = (centre.x - half + x / zoom, centre.y - half + y / zoom)
-                guard sx >= 0, sy >= 0, sx < nx, sy < ny else { continue }
-                let at = (sy * nx + sx) * 3
-                panel.set(column * (side * zoom + 4) + x, y,
-                          DisplayColour(picture.pixels[at], picture.pixels[at + 1], picture.pixels[at + 2]))
-            } }
+            var pictures = [try SliceRenderer.render(output.phases[phase]!, slice: k, windowCentre: 60, windowWidth: 400, overlays: outlines)]
+            if let acquired {
+                pictures.append(try SliceRenderer.render(acquired[phase]!, slice: k, windowCentre: 60, windowWidth: 400, overlays: outlines))
+                pictures.append(try SliceRenderer.renderDifference(output.phases[phase]!, minus: acquired[phase]!, slice: k, rangeHU: 25, overlays: outlines))
+            }
+            for (row, picture) in pictures.enumerated() {
+                for y in 0..<(side * zoom) { for x in 0..<(side * zoom) {
+                    let (sx, sy) = (centre.x - half + x / zoom, centre.y - half + y / zoom)
+                    guard sx >= 0, sy >= 0, sx < nx, sy < ny else { continue }
+                    let at = (sy * nx + sx) * 3
+                    panel.set(column * (side * zoom + 4) + x, row * (side * zoom + 4) + y,
+                              DisplayColour(picture.pixels[at], picture.pixels[at + 1], picture.pixels[at + 2]))
+                } }
+            }
         }
         return panel
     }

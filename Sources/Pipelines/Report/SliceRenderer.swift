@@ -25,6 +25,34 @@ public enum SliceRenderer {
             let grey = v.isFinite ? UInt8(max(0, min(255, ((v - low) * scale).rounded()))) : 0
             image.pixels[3 * p] = grey; image.pixels[3 * p + 1] = grey; image.pixels[3 * p + 2] = grey
         }
+        outline(&image, overlays, slice: k)
+        return image
+    }
+
+    /// Slice `k` of `a − b` (volumes on one grid) in a diverging map: black where equal, red where `a` is higher,
+    /// blue where lower, full colour at ±`rangeHU`; overlay borders as in `render`.
+    /// - Throws: `DicomError` when the volumes differ in size, `k` is outside them or an overlay does not match.
+    public static func renderDifference(_ a: PatientVolume, minus b: PatientVolume, slice k: Int, rangeHU: Float = 50,
+                                        overlays: [Overlay] = []) throws -> RGBImage {
+        guard a.voxels.count == b.voxels.count, a.nx == b.nx, a.ny == b.ny else { throw DicomError("the two volumes differ in size") }
+        guard (0..<a.nz).contains(k) else { throw DicomError("slice \(k) is outside the volume (0..<\(a.nz))") }
+        for overlay in overlays where overlay.mask.count != a.voxels.count {
+            throw DicomError("overlay has \(overlay.mask.count) voxels, the volume \(a.voxels.count)")
+        }
+        let plane = a.nx * a.ny, base = k * plane
+        var image = RGBImage(width: a.nx, height: a.ny)
+        for p in 0..<plane {
+            let d = a.voxels[base + p] - b.voxels[base + p]
+            let level = d.isFinite ? UInt8(max(0, min(255, (abs(d) / max(rangeHU, 1e-6) * 255).rounded()))) : 0
+            image.pixels[3 * p + (d >= 0 ? 0 : 2)] = level
+        }
+        outline(&image, overlays, slice: k)
+        return image
+    }
+
+    /// Draws the borders of `overlays` on slice `k` (mask voxels with a 4-neighbour outside the mask).
+    static func outline(_ image: inout RGBImage, _ overlays: [Overlay], slice k: Int) {
+        let (nx, ny) = (image.width, image.height), base = k * nx * ny
         for overlay in overlays {
             let mask = overlay.mask
             for y in 0..<ny {
@@ -36,6 +64,5 @@ public enum SliceRenderer {
                 }
             }
         }
-        return image
     }
 }
