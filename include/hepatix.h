@@ -639,6 +639,16 @@ hx_status hx_liver_options_set_denoise(hx_context *ctx, hx_liver_options *option
 hx_status hx_liver_options_set_denoise_strength(hx_context *ctx, hx_liver_options *options, double strength);
 
 /**
+ * The CNN path of liver segmentation (default off: the classical segmenter): enable non-zero segments the liver with
+ * the ONNX network at model_path, or with the shipped one (ct-liver-seg-2.5d.onnx, found as for
+ * hx_liver_options_set_denoise) when model_path is NULL. The network takes [1, 3, H, W] (an axial slice of the portal
+ * venous phase and its two neighbours, HU, resampled to 1.5 x 1.5 x 2.5 mm along the patient's axes; H and W
+ * multiples of 8) and gives [1, 2, H, W] (background and liver logits). Errors and their statuses as for
+ * hx_liver_options_set_denoise; on error the options are unchanged. enable 0 returns to the classical segmenter.
+ */
+hx_status hx_liver_options_set_liver_network(hx_context *ctx, hx_liver_options *options, int32_t enable, const char *model_path);
+
+/**
  * Adds a planned resection whose future liver remnant the result reports, besides the standard anatomical ones
  * (right and left hepatectomy, right and left trisectionectomy, left lateral sectionectomy). segments lists the
  * Couinaud segments removed (1..8, I..VIII; repeats ignored); name (may be NULL: "planned resection") labels it.

@@ -31,7 +31,7 @@ private func analyzeStudy(_ study: MultiphaseStudy, threads: Int, options: Opaqu
     analyzer.threads = threads
     if let options {
         let box = object(options, as: LiverOptionsBox.self)
-        (analyzer.denoiser, analyzer.resections) = (box.denoiser, box.resections)
+        (analyzer.denoiser, analyzer.resections, analyzer.liverNetwork) = (box.denoiser, box.resections, box.liverNetwork)
     }
     let output = try analyzer.analyze(study) { _, fraction in progress.map { $0(fraction, userData) == 0 } ?? true }
     var outputs: [String] = []

@@ -7,6 +7,13 @@ final class LiverOptionsBox {
     var denoiser: CNNDenoiser? = nil
     var strength = CNNDenoiser.defaultStrength
     var resections = FutureLiverRemnant.Resection.standard
+    var liverNetwork: CNNLiverSegmenter? = nil
+}
+
+/// The path of an ONNX model: `modelPath` when given (it must exist), else the shipped model `name`.
+private func resolvedModelPath(_ modelPath: UnsafePointer<CChar>?, shipped name: String) throws -> String {
+    if let modelPath { return try existingPath(modelPath) }
+    do { return try ShippedModels.path(of: name) } catch let e as InferenceError { throw BoundaryError(HX_ERR_IO, e.description) }
 }
 
 @c @implementation
@@ -20,11 +27,19 @@ public func hx_liver_options_set_denoise(_ ctx: OpaquePointer?, _ options: Opaqu
     withContext(ctx) { _ in
         let box = object(try required(options, "options"), as: LiverOptionsBox.self)
         guard enable != 0 else { box.denoiser = nil; return }
-        let path: String
-        if let modelPath { path = try existingPath(modelPath) } else {
-            do { path = try ShippedModels.path(of: CNNDenoiser.shippedModelName) } catch let e as InferenceError { throw BoundaryError(HX_ERR_IO, e.description) }
-        }
+        let path = try resolvedModelPath(modelPath, shipped: CNNDenoiser.shippedModelName)
         do { box.denoiser = try CNNDenoiser(path: path, strength: box.strength) } catch let e as InferenceError { throw loadStatus(e) }
+    }
+}
+
+@c @implementation
+public func hx_liver_options_set_liver_network(_ ctx: OpaquePointer?, _ options: OpaquePointer?, _ enable: Int32,
+                                               _ modelPath: UnsafePointer<CChar>?) -> hx_status {
+    withContext(ctx) { _ in
+        let box = object(try required(options, "options"), as: LiverOptionsBox.self)
+        guard enable != 0 else { box.liverNetwork = nil; return }
+        let path = try resolvedModelPath(modelPath, shipped: CNNLiverSegmenter.shippedModelName)
+        do { box.liverNetwork = try CNNLiverSegmenter(path: path) } catch let e as InferenceError { throw loadStatus(e) }
     }
 }
 

@@ -22,7 +22,7 @@ public enum BuildInfo {
         return String(cString: p)
     }
 
-    /// One line per fact: version, CPU, kernel tier, FFTW, OpenBLAS, the shipped denoiser's path.
+    /// One line per fact: version, CPU, kernel tier, FFTW, OpenBLAS, the shipped models' paths.
     public static var summary: String {
         """
         hepatix \(versionString)
@@ -31,6 +31,7 @@ public enum BuildInfo {
         fftw: \(fftwVersionString())
         openblas: \(openBLASConfig) (core \(openBLASCore))
         denoiser model: \((try? ShippedModels.path(of: CNNDenoiser.shippedModelName)) ?? "not found")
+        liver segmentation model: \((try? ShippedModels.path(of: CNNLiverSegmenter.shippedModelName)) ?? "not found")
         """
     }
 }

@@ -26,13 +26,16 @@ usage: hepatix <command> [options]
               [--patch D,H,W [--overlap 0.5]]   (sliding windows with Gaussian blending)
               runs an ONNX model (CNN engine; the reference interpreter on request), prints timings as JSON
   analyze     DICOM_DIR... | --phantom SEED [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ]
-              [--denoise | --denoiser M.onnx] [--denoise-strength S] [--resect 5,6,7,8] [--threads N] [--out DIR]
+              [--denoise | --denoiser M.onnx] [--denoise-strength S] [--resect 5,6,7,8]
+              [--cnn-liver | --liver-model M.onnx] [--threads N] [--out DIR]
               the liver pipeline on the synthetic multiphase study: registration, liver and Couinaud segments,
               lesions, LI-RADS with explanations; writes report.html, analysis.json, NIfTIs and evaluation.json
               (scores against the truth); fbp/ir scan every slice in fan beam and reconstruct it; --denoise runs
               the shipped CNN denoiser (Models/ct-denoise-2.5d.onnx) on every phase first; --resect adds a planned
-              resection (segments removed) to the standard ones whose future liver remnant is reported
-  evaluate    [--seeds 1-20] [--dose 1,0.33] [--acquisition image|fbp|ir] [--denoise [--denoise-strength S]] [--threads N] [--out FILE.json] [--verbose]
+              resection (segments removed) to the standard ones whose future liver remnant is reported;
+              --cnn-liver segments the liver with the shipped CNN (Models/ct-liver-seg-2.5d.onnx) instead of the classical method
+  evaluate    [--seeds 1-20] [--dose 1,0.33] [--acquisition image|fbp|ir] [--denoise [--denoise-strength S]] [--cnn-liver]
+              [--threads N] [--out FILE.json] [--verbose]
               the liver pipeline on many phantom studies, scored against their truth
   followup    BASELINE_DIR FOLLOWUP_DIR --interval-days D | --phantom SEED [--growth G] [--interval-days D] [--dose F]
               [--denoise] [--threads N] [--out DIR]

@@ -99,6 +99,12 @@ void liver_checks(hx_context *ctx, const char *out_dir) {
     CHECK(cancelled == NULL && denoising.calls == 3 && denoising.last > 0 && denoising.last < 0.1, "cancelled while denoising slices");
     EXPECT_STATUS(hx_liver_options_set_denoise(ctx, options, 0, NULL), HX_OK);
 
+    /* The CNN liver path: a missing model is an I/O error; a model of another interface (the denoiser gives one
+     * channel, not two) is refused; switching it off always works. */
+    EXPECT_STATUS(hx_liver_options_set_liver_network(ctx, options, 1, "/nonexistent/liver.onnx"), HX_ERR_IO);
+    EXPECT_STATUS(hx_liver_options_set_liver_network(ctx, NULL, 1, NULL), HX_ERR_NULL_ARGUMENT);
+    EXPECT_STATUS(hx_liver_options_set_liver_network(ctx, options, 0, NULL), HX_OK);
+
     /* A planned resection of segments V and VI is reported after the standard ones; bad plans are refused. */
     const int32_t bisegment[3] = {5, 6, 6}, ninth[2] = {5, 9}, all[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     EXPECT_STATUS(hx_liver_options_add_resection(ctx, options, "bad", ninth, 2), HX_ERR_INVALID_ARGUMENT);

@@ -48,6 +48,8 @@ public struct LiverAnalysisResult: Sendable, Codable {
     public internal(set) var lesions: [Lesion]
     /// The denoising model the phases went through before analysis (nil: analysed as given).
     public var denoiser: String? = nil
+    /// How the liver was segmented: "classical" or "CNN" (`LiverAnalyzer.liverNetwork`).
+    public var liverSegmentation = "classical"
     /// The future liver remnant of each planned resection (`LiverAnalyzer.resections`); empty when the Couinaud
     /// segments are unavailable.
     public var futureLiverRemnants: [FutureLiverRemnant] = []

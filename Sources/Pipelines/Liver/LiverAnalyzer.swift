@@ -11,6 +11,8 @@ public struct LiverAnalyzer: Sendable {
     public var landmarks = VesselLandmarks()
     public var detector = LesionDetector()
     public var characteriser = LesionCharacteriser()
+    /// The CNN path of liver segmentation (nil: the classical `segmenter`, the default).
+    public var liverNetwork: CNNLiverSegmenter? = nil
     /// Deep-learning denoising of every phase before analysis (nil: none).
     public var denoiser: CNNDenoiser? = nil
     /// Smallest lesion long axis reported from denoised images, mm. A CNN denoiser leaves residual noise correlated
@@ -65,13 +67,11 @@ public struct LiverAnalyzer: Sendable {
         }
         let portal = study.portalVenous
         let grid = try portal.voxelGrid()
-        var seg = segmenter
-        seg.threads = threads
-        let segmentation = try seg.segment(portal)
+        let liverMask = try segmentLiver(portal)
         try stage("liver segmentation", 0.15)
         var registered: [ContrastPhase: PatientVolume] = [.portalVenous: portal]
         var registrations: [LiverAnalysisResult.Registration] = []
-        let liverVoxels = segmentation.mask.indices.filter { segmentation.mask[$0] }
+        let liverVoxels = liverMask.indices.filter { liverMask[$0] }
         var method = registration
         method.threads = threads
         for phase in [ContrastPhase.unenhanced, .arterial, .delayed] {
@@ -92,16 +92,16 @@ public struct LiverAnalyzer: Sendable {
         try stage("registration", 0.45)
         let raw = registered.mapValues(\.voxels)
         let smoothed = raw.mapValues { MedianFilter.median3($0, grid: grid, threads: threads) }
-        var levels = PhaseLevels(smoothed, liver: segmentation.mask)
+        var levels = PhaseLevels(smoothed, liver: liverMask)
         func smoothedVolume(_ phase: ContrastPhase) throws -> PatientVolume? {
             guard let v = registered[phase], let values = smoothed[phase] else { return nil }
             return try PatientVolume(nx: v.nx, ny: v.ny, nz: v.nz, spacing: v.spacing, origin: v.origin,
                                      axisI: v.axisI, axisJ: v.axisJ, axisK: v.axisK, voxels: values)
         }
         let found = try landmarks.find(portal: try smoothedVolume(.portalVenous)!, arterial: try smoothedVolume(.arterial),
-                                       liver: segmentation.mask, portalLevel: levels[.portalVenous],
+                                       liver: liverMask, portalLevel: levels[.portalVenous],
                                        arterialLevel: registered[.arterial] != nil ? levels[.arterial] : nil)
-        let liver = zip(segmentation.mask, found.cava).map { $0 && !$1 }
+        let liver = zip(liverMask, found.cava).map { $0 && !$1 }
         var couinaud = [UInt8](repeating: 0, count: grid.count)
         var segmentVoxels = [Int](repeating: 0, count: 9)
         for k in 0..<grid.nz { for j in 0..<grid.ny { for i in 0..<grid.nx {
@@ -116,7 +116,11 @@ public struct LiverAnalyzer: Sendable {
         var detector = self.detector
         detector.threads = threads
         if denoiser != nil { detector.minimumLongAxisMM = max(detector.minimumLongAxisMM, denoisedMinimumLongAxisMM) }
-        let candidates = detector.detect(raw: raw, smoothed: smoothed, levels: levels, liver: liver, grid: grid)
+        // The CNN's mask reaches the liver's true edge, whose outer voxels carry partial volume with fat in every phase
+        // resampled by the registration; the classical mask stops a voxel short of it. Lesions are sought (and grown)
+        // inside that layer, as with the classical mask.
+        let searched = liverNetwork == nil ? liver : BinaryMorphology.erode(liver, radius: 1.05 * grid.spacing.max(), grid: grid, threads: threads)
+        let candidates = detector.detect(raw: raw, smoothed: smoothed, levels: levels, liver: searched, grid: grid)
         try stage("lesion detection", 0.75)
         var lesionNumber = [UInt8](repeating: 0, count: grid.count)
         for (index, c) in candidates.enumerated() where index < 255 { for n in c.voxels { lesionNumber[n] = UInt8(index + 1) } }
@@ -160,10 +164,24 @@ public struct LiverAnalyzer: Sendable {
             liverHU: (0..<4).map { rawLevels.median[$0] }, liverNoiseHU: (0..<4).map { rawLevels.spread[$0] },
             planes: found.planes, couinaudProblem: found.problem, registrations: registrations, lesions: lesions)
         result.denoiser = denoiser.map { _ in CNNDenoiser.shippedModelName }
+        if liverNetwork != nil { result.liverSegmentation = "CNN" }
         if found.planes != nil {
             result.futureLiverRemnants = FutureLiverRemnant.remnants(of: resections, couinaud: couinaud, lesionNumber: lesionNumber, voxelML: voxelML)
         }
         return Output(result: result, phases: registered, acquiredPhases: acquired, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber, stages: stages)
+    }
+
+    /// The liver of `portal` by the CNN path when `liverNetwork` is set, else by the classical segmenter.
+    private func segmentLiver(_ portal: PatientVolume) throws -> [Bool] {
+        guard var network = liverNetwork else {
+            var classical = segmenter
+            classical.threads = threads
+            return try classical.segment(portal).mask
+        }
+        network.threads = threads
+        do { return try network.segment(portal) } catch let error as InferenceError {
+            throw LiverAnalysisError("the liver network failed: \(error)")
+        }
     }
 
     /// `study` with every phase through `denoiser`; progress reports the fraction of slices done (up to 0.1).

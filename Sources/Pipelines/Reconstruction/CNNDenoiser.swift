@@ -50,56 +50,26 @@ public struct CNNDenoiser: Sendable {
     /// - Throws: `InferenceError` when the volume holds non-finite values, the network fails or gives
     ///   non-finite output, or `progress` cancels.
     public func denoise(_ volume: PatientVolume, threads: Int = 0, progress: ((Int, Int) -> Bool)? = nil) throws -> PatientVolume {
-        guard volume.voxels.allSatisfy({ $0.isFinite }) else { throw InferenceError("the volume to denoise holds NaN or infinite values") }
-        let plan = try InferencePlan(model, threads: threads)
-        let (nx, nz) = (volume.nx, volume.nz), plane = volume.nx * volume.ny
-        let box = Self.bodyBox(volume)
-        let (width, height) = (box.x.count, box.y.count)
-        let inputName = model.inputs[0].name, outputName = model.outputs[0].name
         var out = volume
-        var slices = [Float](repeating: 0, count: 3 * width * height)
-        for k in 0..<nz {
-            for (c, z) in [max(k - 1, 0), k, min(k + 1, nz - 1)].enumerated() {
-                for (row, j) in box.y.enumerated() {
-                    let from = z * plane + j * nx + box.x.lowerBound
-                    slices.replaceSubrange((c * height + row) * width..<(c * height + row + 1) * width, with: volume.voxels[from..<from + width])
+        let plane = volume.nx * volume.ny
+        try SliceNetwork(model: model, outputChannels: 1).run(volume, threads: threads, progress: progress) { s in
+            let centre = s.width * s.height
+            for (row, j) in s.box.y.enumerated() {
+                let to = s.k * plane + j * volume.nx + s.box.x.lowerBound
+                for i in 0..<s.box.x.count {
+                    let given = s.input[centre + row * s.width + i]
+                    out.voxels[to + i] = given + strength * (s.output[row * s.width + i] - given)
                 }
             }
-            let result = try plan.run([inputName: try Tensor(shape: [1, 3, height, width], floats: slices)])
-            guard let denoised = result[outputName], denoised.shape == [1, 1, height, width] else {
-                throw InferenceError("the denoiser's output is not one \(height) x \(width) slice")
-            }
-            guard denoised.floats.allSatisfy({ $0.isFinite }) else { throw InferenceError("the denoiser gave non-finite values in slice \(k)") }
-            let centre = width * height
-            for (row, j) in box.y.enumerated() {
-                let to = k * plane + j * nx + box.x.lowerBound
-                for i in 0..<width {
-                    let given = slices[centre + row * width + i]
-                    out.voxels[to + i] = given + strength * (denoised.floats[row * width + i] - given)
-                }
-            }
-            if let progress, !progress(k + 1, nz) { throw InferenceError("cancelled") }
         }
         return out
     }
 
     /// Attenuation above which a voxel belongs to the patient (or table), HU.
-    public static let bodyThresholdHU: Float = -500
+    public static let bodyThresholdHU = SliceNetwork.bodyThresholdHU
     /// Voxels added around the patient's box: the network's receptive field (7 layers of 3 x 3: 7 voxels) and more.
-    public static let margin = 16
+    public static let margin = SliceNetwork.margin
 
-    /// Column and row ranges of the in-plane box holding every voxel above `bodyThresholdHU` in any slice,
-    /// widened by `margin` and clipped to the image (the whole image when nothing is above it).
-    static func bodyBox(_ volume: PatientVolume) -> (x: Range<Int>, y: Range<Int>) {
-        let (nx, ny) = (volume.nx, volume.ny)
-        var (x0, x1, y0, y1) = (nx, -1, ny, -1)
-        volume.voxels.withUnsafeBufferPointer { v in
-            for n in 0..<v.count where v[n] > bodyThresholdHU {
-                let i = n % nx, j = (n / nx) % ny
-                (x0, x1, y0, y1) = (min(x0, i), max(x1, i), min(y0, j), max(y1, j))
-            }
-        }
-        guard x1 >= 0 else { return (0..<nx, 0..<ny) }
-        return (max(0, x0 - margin)..<min(nx, x1 + margin + 1), max(0, y0 - margin)..<min(ny, y1 + margin + 1))
-    }
+    /// The in-plane box the denoiser works in (see `SliceNetwork.bodyBox`).
+    static func bodyBox(_ volume: PatientVolume) -> (x: Range<Int>, y: Range<Int>) { SliceNetwork.bodyBox(volume) }
 }

@@ -19,7 +19,8 @@ extension LiverAnalyzer.Output {
         try encoder.encode(stages).write(to: URL(fileURLWithPath: folder + "/timing.json"))
         try encoder.encode(try LesionRadiomics(self)).write(to: URL(fileURLWithPath: folder + "/radiomics.json"))
         lap("radiomics")
-        let quality = result.denoiser.map { note + " Every phase was denoised by the CNN \($0) before analysis." } ?? note
+        var quality = result.denoiser.map { note + " Every phase was denoised by the CNN \($0) before analysis." } ?? note
+        if result.liverSegmentation == "CNN" { quality += " The liver was segmented by the CNN path (trained on phantoms only: see Models/README.md)." }
         try LiverReportHTML.page(self, note: quality).write(toFile: folder + "/report.html", atomically: true, encoding: .utf8)
         lap("report")
         try writeNIfTI(to: folder)

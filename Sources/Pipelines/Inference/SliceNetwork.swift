@@ -1,0 +1,70 @@
+/// Runs a 2.5D network over every axial slice of a volume: the slice and its two neighbours (edges repeated) in
+/// HU as input [1, 3, H, W], restricted to the in-plane box holding the patient (voxels above `bodyThresholdHU`,
+/// widened by `margin`) and padded with air up to multiples of `multiple` (networks that pool need them).
+/// Shared by the denoiser and the CNN liver segmenter.
+struct SliceNetwork {
+    let model: ONNXModel
+    /// Channels of the network's output [1, C, H, W].
+    let outputChannels: Int
+    /// H and W are padded up to multiples of this.
+    var multiple = 1
+
+    /// Attenuation above which a voxel belongs to the patient (or table), HU; also what padding holds is air.
+    static let bodyThresholdHU: Float = -500
+    static let airHU: Float = -1000
+    /// Voxels added around the patient's box: more than the receptive field of a 7-layer 3 x 3 network.
+    static let margin = 16
+
+    /// One slice's result: slice `k`, the image box it covers, the padded width and height of the network's
+    /// tensors, the input [3, H, W] (its middle channel is slice k) and the output [C, H, W].
+    struct Slice {
+        let k: Int
+        let box: (x: Range<Int>, y: Range<Int>)
+        let width: Int, height: Int
+        let input: [Float], output: [Float]
+    }
+
+    /// Calls `take` with every slice's network output, in order. `progress(done, total)` runs after each slice and
+    /// may return false to cancel.
+    /// - Throws: `InferenceError` when the volume holds non-finite values, the network fails or gives an output of
+    ///   another shape or non-finite values, or `progress` cancels; whatever `take` throws.
+    func run(_ volume: PatientVolume, threads: Int, progress: ((Int, Int) -> Bool)?, _ take: (Slice) throws -> Void) throws {
+        guard volume.voxels.allSatisfy({ $0.isFinite }) else { throw InferenceError("the volume holds NaN or infinite values") }
+        let plan = try InferencePlan(model, threads: threads)
+        let (nx, nz) = (volume.nx, volume.nz), plane = volume.nx * volume.ny
+        let box = Self.bodyBox(volume)
+        let width = (box.x.count + multiple - 1) / multiple * multiple, height = (box.y.count + multiple - 1) / multiple * multiple
+        let inputName = model.inputs[0].name, outputName = model.outputs[0].name
+        var slices = [Float](repeating: Self.airHU, count: 3 * width * height)
+        for k in 0..<nz {
+            for (c, z) in [max(k - 1, 0), k, min(k + 1, nz - 1)].enumerated() {
+                for (row, j) in box.y.enumerated() {
+                    let from = z * plane + j * nx + box.x.lowerBound, to = (c * height + row) * width
+                    slices.replaceSubrange(to..<to + box.x.count, with: volume.voxels[from..<from + box.x.count])
+                }
+            }
+            let result = try plan.run([inputName: try Tensor(shape: [1, 3, height, width], floats: slices)])
+            guard let output = result[outputName], output.shape == [1, outputChannels, height, width] else {
+                throw InferenceError("the network's output is not \(outputChannels) x \(height) x \(width)")
+            }
+            guard output.floats.allSatisfy({ $0.isFinite }) else { throw InferenceError("the network gave non-finite values in slice \(k)") }
+            try take(Slice(k: k, box: box, width: width, height: height, input: slices, output: output.floats))
+            if let progress, !progress(k + 1, nz) { throw InferenceError("cancelled") }
+        }
+    }
+
+    /// Column and row ranges of the in-plane box holding every voxel above `bodyThresholdHU` in any slice,
+    /// widened by `margin` and clipped to the image (the whole image when nothing is above it).
+    static func bodyBox(_ volume: PatientVolume) -> (x: Range<Int>, y: Range<Int>) {
+        let (nx, ny) = (volume.nx, volume.ny)
+        var (x0, x1, y0, y1) = (nx, -1, ny, -1)
+        volume.voxels.withUnsafeBufferPointer { v in
+            for n in 0..<v.count where v[n] > bodyThresholdHU {
+                let i = n % nx, j = (n / nx) % ny
+                (x0, x1, y0, y1) = (min(x0, i), max(x1, i), min(y0, j), max(y1, j))
+            }
+        }
+        guard x1 >= 0 else { return (0..<nx, 0..<ny) }
+        return (max(0, x0 - margin)..<min(nx, x1 + margin + 1), max(0, y0 - margin)..<min(ny, y1 + margin + 1))
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// The CNN path of liver segmentation: a 2.5D network run by the inference engine on every axial slice of the portal
+/// venous phase, giving liver and background logits; the liver is the largest connected region of voxels whose liver
+/// probability exceeds one half, with its axial holes filled. The volume is first resampled onto the network's
+/// training grid (`trainingSpacingMM`, axes along the patient's LPS axes) so that a study of another spacing or
+/// orientation looks like what the network learnt from; the probabilities come back onto the study's grid.
+/// The shipped model (`Models/ct-liver-seg-2.5d.onnx`, trained by `tools/segment/train_liver_segmenter.py` on
+/// phantom studies) is described in `Models/README.md`.
+public struct CNNLiverSegmenter: Sendable {
+    /// File name of the shipped model in the models folder.
+    public static let shippedModelName = "ct-liver-seg-2.5d.onnx"
+    /// Voxel spacing (mm) of the studies the shipped network was trained on.
+    public static let trainingSpacingMM = SIMD3<Double>(1.5, 1.5, 2.5)
+    /// Input H and W must be multiples of this (the network pools three times).
+    public static let sizeMultiple = 8
+
+    /// The network: one input [1, 3, H, W] (slices z-1, z, z+1 in HU), one output [1, 2, H, W] (background and
+    /// liver logits of slice z).
+    public let model: ONNXModel
+    /// Worker threads (0: one per core); the result does not depend on it.
+    public var threads = 0
+
+    /// Wraps `model` after checking its interface.
+    /// - Throws: `InferenceError` when the model does not take three slices and give two channels.
+    public init(model: ONNXModel) throws {
+        guard model.inputs.count == 1, model.outputs.count == 1 else {
+            throw InferenceError("a liver segmenter has one input and one output, this model has \(model.inputs.count) and \(model.outputs.count)")
+        }
+        for (value, channels) in [(model.inputs[0], 3), (model.outputs[0], 2)] {
+            if let shape = value.shape, shape.count != 4 || (shape[1] != nil && shape[1] != channels) {
+                throw InferenceError("liver segmenter value '\(value.name)' has shape \(shape.map { $0.map(String.init) ?? "?" }), expected [1, \(channels), H, W]")
+            }
+        }
+        self.model = model
+    }
+
+    /// Loads the network at `path`, or the shipped one (see `ShippedModels`) when `path` is nil.
+    /// - Throws: `InferenceError` for a missing, malformed or unsuitable model.
+    public init(path: String? = nil) throws {
+        try self.init(model: try ONNXModel(contentsOf: try path ?? ShippedModels.path(of: Self.shippedModelName)))
+    }
+
+    /// The liver mask of `volume` (portal venous phase, HU) on its own grid.
+    /// - Throws: `InferenceError` when the volume holds non-finite values or the network fails; `LiverAnalysisError`
+    ///   when it finds no liver.
+    public func segment(_ volume: PatientVolume) throws -> [Bool] {
+        let standard = try Self.trainingGrid(covering: volume)
+        let same = standard.nx == volume.nx && standard.ny == volume.ny && standard.nz == volume.nz
+            && standard.axisI == volume.axisI && standard.axisJ == volume.axisJ && standard.axisK == volume.axisK
+            && ((standard.origin - volume.origin) * (standard.origin - volume.origin)).sum() < 1e-12 && standard.spacing == volume.spacing
+        let input = same ? volume : try volume.resampled(onto: standard, threads: threads)
+        var probability = [Float](repeating: 0, count: input.voxels.count)
+        let (nx, plane) = (input.nx, input.nx * input.ny)
+        try SliceNetwork(model: model, outputChannels: 2, multiple: Self.sizeMultiple).run(input, threads: threads, progress: nil) { s in
+            let channel = s.width * s.height
+            for (row, j) in s.box.y.enumerated() {
+                let to = s.k * plane + j * nx + s.box.x.lowerBound
+                for i in 0..<s.box.x.count {
+                    let margin = s.output[channel + row * s.width + i] - s.output[row * s.width + i]
+                    probability[to + i] = 1 / (1 + exp(-margin))
+                }
+            }
+        }
+        let onStudy = same ? probability : try PatientVolume(
+            nx: input.nx, ny: input.ny, nz: input.nz, spacing: input.spacing, origin: input.origin,
+            axisI: input.axisI, axisJ: input.axisJ, axisK: input.axisK, voxels: probability).resampled(onto: volume, outside: 0, threads: threads).voxels
+        let grid = try volume.voxelGrid()
+        let components = ConnectedComponents(onStudy.map { $0 > 0.5 }, grid: grid)
+        guard let largest = components.largest else { throw LiverAnalysisError("the liver network found no liver") }
+        return BinaryMorphology.fillHolesPerSlice(components.mask(of: largest), grid: grid)
+    }
+
+    /// A grid of `trainingSpacingMM` along the patient's axes covering every voxel centre of `volume`, starting at
+    /// the lowest corner (the volume's own grid when it already is such a grid).
+    static func trainingGrid(covering volume: PatientVolume) throws -> PatientVolume {
+        var low = SIMD3<Double>(repeating: .infinity), high = -low
+        for corner in 0..<8 {
+            let p = volume.position(i: Double(corner & 1 == 0 ? 0 : volume.nx - 1), j: Double(corner & 2 == 0 ? 0 : volume.ny - 1),
+                                    k: Double(corner & 4 == 0 ? 0 : volume.nz - 1))
+            (low, high) = (pointwiseMin(low, p), pointwiseMax(high, p))
+        }
+        let counts = ((high - low) / trainingSpacingMM + 1e-6).rounded(.down)
+        let (nx, ny, nz) = (Int(counts.x) + 1, Int(counts.y) + 1, Int(counts.z) + 1)
+        return try PatientVolume(nx: nx, ny: ny, nz: nz, spacing: trainingSpacingMM, origin: low,
+                                 axisI: SIMD3(1, 0, 0), axisJ: SIMD3(0, 1, 0), axisK: SIMD3(0, 0, 1),
+                                 voxels: [Float](repeating: 0, count: nx * ny * nz))
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import Hepatix
+
+/// The CNN path of liver segmentation with the shipped network (`Models/ct-liver-seg-2.5d.onnx`, trained on phantom
+/// seeds 101-130): on a phantom study it was not trained on, and on TotalSegmentator's real example CT (native phase,
+/// 3 mm, flipped in-plane axes), which it reaches only through resampling onto its training grid.
+struct CNNLiverSegmenterTests {
+    @Test func phantomStudyItWasNotTrainedOn() throws {
+        var options = AbdomenStudy.Options()
+        options.threads = 2
+        let phantom = try AbdomenStudy.render(seed: 21, options: options)
+        var network = try CNNLiverSegmenter()
+        network.threads = 2
+        let cnn = SegmentationScore.dice(try network.segment(phantom.study.portalVenous), phantom.liver)
+        let classical = SegmentationScore.dice(try LiverSegmenter().segment(phantom.study.portalVenous).mask, phantom.liver)
+        print(String(format: "seed 21 liver Dice: CNN %.4f, classical %.4f", cnn, classical))
+        // Validation seeds 221-223 (training log, Models/ct-liver-seg-2.5d.json) measured 0.990-0.994 at full dose and a third; the acceptance
+        // line for liver segmentation is 0.95.
+        #expect(cnn >= 0.95)
+    }
+
+    @Test func realCTThroughTheTrainingGrid() throws {
+        let folder = NIfTITests.shared + "/data/totalseg-example"
+        try #require(FileManager.default.fileExists(atPath: folder + "/example_ct_sm.nii.gz"), "../shared/data/totalseg-example is missing")
+        let ct = try PatientVolume(try NIfTIVolume.read(folder + "/example_ct_sm.nii.gz"))
+        let reference = try NIfTIVolume.read(folder + "/example_seg.nii.gz").values.map { $0 == 5 }
+        let dice = SegmentationScore.dice(try CNNLiverSegmenter().segment(ct), reference)
+        // The same voxels declared with the patient's axes, so that the network sees them mirrored left-right and
+        // front-back, as they are stored.
+        let stored = try PatientVolume(nx: ct.nx, ny: ct.ny, nz: ct.nz, spacing: ct.spacing, origin: ct.origin,
+                                       axisI: SIMD3(1, 0, 0), axisJ: SIMD3(0, 1, 0), axisK: SIMD3(0, 0, 1), voxels: ct.voxels)
+        let mirrored = (try? CNNLiverSegmenter().segment(stored)).map { SegmentationScore.dice($0, reference) } ?? 0
+        print(String(format: "totalseg-example liver, CNN path: Dice %.4f; seen mirrored %.4f (classical: see LiverSegmentationTests)", dice, mirrored))
+        // Measured 0.832, mirrored 0.767 (the classical segmenter: 0.930, LiverSegmentationTests): a network trained on
+        // phantoms only loses on real anatomy, so the classical path stays the default (Models/README.md). The output is
+        // deterministic, so the bound 0.80 is a regression guard 0.03 under the measurement: it moves only when the model
+        // or the resampling changes. Reading the grid along the patient's axes must beat the mirrored view.
+        #expect(dice >= 0.80)
+        #expect(dice > mirrored)
+    }
+
+    @Test func trainingGridCoversAnyOrientation() throws {
+        // A 3 mm volume with both in-plane axes flipped, like the real example: the training grid runs along the
+        // patient's axes from the lowest corner and covers every voxel centre.
+        let volume = try PatientVolume(nx: 10, ny: 8, nz: 4, spacing: SIMD3(3, 3, 3), origin: SIMD3(30, 20, -5),
+                                       axisI: SIMD3(-1, 0, 0), axisJ: SIMD3(0, -1, 0), axisK: SIMD3(0, 0, 1),
+                                       voxels: [Float](repeating: 0, count: 320))
+        let grid = try CNNLiverSegmenter.trainingGrid(covering: volume)
+        #expect(grid.axisI == SIMD3(1, 0, 0) && grid.axisJ == SIMD3(0, 1, 0) && grid.spacing == CNNLiverSegmenter.trainingSpacingMM)
+        #expect(grid.origin == SIMD3(3, -1, -5))
+        #expect(grid.nx == 19 && grid.ny == 15 && grid.nz == 4)  // 27 mm / 1.5 + 1, 21 / 1.5 + 1, 9 / 2.5 rounded down + 1
+        // A study already on the training grid is its own training grid (no resampling).
+        let phantomLike = try PatientVolume(nx: 6, ny: 5, nz: 3, spacing: CNNLiverSegmenter.trainingSpacingMM, origin: SIMD3(1, 2, 3),
+                                            axisI: SIMD3(1, 0, 0), axisJ: SIMD3(0, 1, 0), axisK: SIMD3(0, 0, 1),
+                                            voxels: [Float](repeating: 0, count: 90))
+        let same = try CNNLiverSegmenter.trainingGrid(covering: phantomLike)
+        #expect(same.nx == 6 && same.ny == 5 && same.nz == 3 && same.origin == phantomLike.origin)
+    }
+
+    @Test func refusesModelsOfAnotherInterface() throws {
+        // The denoiser gives one channel; a liver network must give two.
+        #expect(throws: InferenceError.self) { try CNNLiverSegmenter(model: try CNNDenoiser().model) }
+    }
+}
