@@ -31,26 +31,48 @@ struct SliceNetwork {
     func run(_ volume: PatientVolume, threads: Int, progress: ((Int, Int) -> Bool)?, _ take: (Slice) throws -> Void) throws {
         guard volume.voxels.allSatisfy({ $0.isFinite }) else { throw InferenceError("the volume holds NaN or infinite values") }
         let plan = try InferencePlan(model, threads: threads)
-        let (nx, nz) = (volume.nx, volume.nz), plane = volume.nx * volume.ny
-        let box = Self.bodyBox(volume)
-        let width = (box.x.count + multiple - 1) / multiple * multiple, height = (box.y.count + multiple - 1) / multiple * multiple
-        let inputName = model.inputs[0].name, outputName = model.outputs[0].name
-        var slices = [Float](repeating: Self.airHU, count: 3 * width * height)
-        for k in 0..<nz {
-            for (c, z) in [max(k - 1, 0), k, min(k + 1, nz - 1)].enumerated() {
+        let layout = Layout(volume, multiple: multiple)
+        for k in 0..<volume.nz {
+            let input = layout.input(volume, slice: k)
+            try take(Slice(k: k, box: layout.box, width: layout.width, height: layout.height, input: input,
+                           output: try evaluate(plan, input, layout, slice: k)))
+            if let progress, !progress(k + 1, volume.nz) { throw InferenceError("cancelled") }
+        }
+    }
+
+    /// Where a volume's slices sit in the network's tensors: the patient's box, padded to multiples of `multiple`.
+    struct Layout {
+        let box: (x: Range<Int>, y: Range<Int>)
+        let width: Int, height: Int
+
+        init(_ volume: PatientVolume, multiple: Int) {
+            box = SliceNetwork.bodyBox(volume)
+            (width, height) = ((box.x.count + multiple - 1) / multiple * multiple, (box.y.count + multiple - 1) / multiple * multiple)
+        }
+
+        /// The network input of slice `k`: [3, height, width], slices k-1, k, k+1 (edges repeated), air in the padding.
+        func input(_ volume: PatientVolume, slice k: Int) -> [Float] {
+            let (nx, plane) = (volume.nx, volume.nx * volume.ny)
+            var slices = [Float](repeating: SliceNetwork.airHU, count: 3 * width * height)
+            for (c, z) in [max(k - 1, 0), k, min(k + 1, volume.nz - 1)].enumerated() {
                 for (row, j) in box.y.enumerated() {
                     let from = z * plane + j * nx + box.x.lowerBound, to = (c * height + row) * width
                     slices.replaceSubrange(to..<to + box.x.count, with: volume.voxels[from..<from + box.x.count])
                 }
             }
-            let result = try plan.run([inputName: try Tensor(shape: [1, 3, height, width], floats: slices)])
-            guard let output = result[outputName], output.shape == [1, outputChannels, height, width] else {
-                throw InferenceError("the network's output is not \(outputChannels) x \(height) x \(width)")
-            }
-            guard output.floats.allSatisfy({ $0.isFinite }) else { throw InferenceError("the network gave non-finite values in slice \(k)") }
-            try take(Slice(k: k, box: box, width: width, height: height, input: slices, output: output.floats))
-            if let progress, !progress(k + 1, nz) { throw InferenceError("cancelled") }
+            return slices
         }
+    }
+
+    /// The network's output [C, height, width] for one input laid out by `layout`.
+    /// - Throws: `InferenceError` when the network fails or gives an output of another shape or non-finite values.
+    func evaluate(_ plan: InferencePlan, _ input: [Float], _ layout: Layout, slice k: Int) throws -> [Float] {
+        let result = try plan.run([model.inputs[0].name: try Tensor(shape: [1, 3, layout.height, layout.width], floats: input)])
+        guard let output = result[model.outputs[0].name], output.shape == [1, outputChannels, layout.height, layout.width] else {
+            throw InferenceError("the network's output is not \(outputChannels) x \(layout.height) x \(layout.width)")
+        }
+        guard output.floats.allSatisfy({ $0.isFinite }) else { throw InferenceError("the network gave non-finite values in slice \(k)") }
+        return output.floats
     }
 
     /// Column and row ranges of the in-plane box holding every voxel above `bodyThresholdHU` in any slice,

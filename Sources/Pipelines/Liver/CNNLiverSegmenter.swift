@@ -45,11 +45,7 @@ public struct CNNLiverSegmenter: Sendable {
     /// - Throws: `InferenceError` when the volume holds non-finite values or the network fails; `LiverAnalysisError`
     ///   when it finds no liver.
     public func segment(_ volume: PatientVolume) throws -> [Bool] {
-        let standard = try Self.trainingGrid(covering: volume)
-        let same = standard.nx == volume.nx && standard.ny == volume.ny && standard.nz == volume.nz
-            && standard.axisI == volume.axisI && standard.axisJ == volume.axisJ && standard.axisK == volume.axisK
-            && ((standard.origin - volume.origin) * (standard.origin - volume.origin)).sum() < 1e-12 && standard.spacing == volume.spacing
-        let input = same ? volume : try volume.resampled(onto: standard, threads: threads)
+        let (input, same) = try onTrainingGrid(volume)
         var probability = [Float](repeating: 0, count: input.voxels.count)
         let (nx, plane) = (input.nx, input.nx * input.ny)
         try SliceNetwork(model: model, outputChannels: 2, multiple: Self.sizeMultiple).run(input, threads: threads, progress: nil) { s in
@@ -69,6 +65,72 @@ public struct CNNLiverSegmenter: Sendable {
         let components = ConnectedComponents(onStudy.map { $0 > 0.5 }, grid: grid)
         guard let largest = components.largest else { throw LiverAnalysisError("the liver network found no liver") }
         return BinaryMorphology.fillHolesPerSlice(components.mask(of: largest), grid: grid)
+    }
+
+    /// Occlusion sensitivity of the network's liver decision on one axial slice (the occlusion method of Zeiler and
+    /// Fergus): the input is covered `patch` x `patch` pixels at a time (in all three input slices, with fat of
+    /// `occluderHU`) and every pixel of a patch gets the fall of the liver probability summed over the slice, as a
+    /// fraction of the uncovered sum: positive where the image carries the evidence the network's decision rests on.
+    public struct Occlusion: Sendable {
+        /// The slice it was computed on: the training-grid slice nearest the study's slice (one slice, HU).
+        public let image: PatientVolume
+        /// Liver probability and occlusion sensitivity per pixel of `image`.
+        public let probability: [Float], sensitivity: [Float]
+        public let patch: Int
+    }
+
+    /// Fat put over the occluded patch, HU: no phase of the liver looks like it (soft tissue of 40 HU would pass
+    /// for unenhanced liver, which the network was trained on too).
+    public static let occluderHU: Float = -100
+
+    /// The occlusion map of the study slice `k` of `volume`.
+    /// - Throws: `InferenceError` when `k` is outside the volume, it holds non-finite values or the network fails.
+    public func occlusion(_ volume: PatientVolume, slice k: Int, patch: Int = 24) throws -> Occlusion {
+        guard (0..<volume.nz).contains(k), patch > 0 else { throw InferenceError("slice \(k) is outside the volume (0..<\(volume.nz))") }
+        guard volume.voxels.allSatisfy({ $0.isFinite }) else { throw InferenceError("the volume holds NaN or infinite values") }
+        let (input, _) = try onTrainingGrid(volume)
+        let z = volume.position(i: Double(volume.nx - 1) / 2, j: Double(volume.ny - 1) / 2, k: Double(k)).z
+        let slice = min(input.nz - 1, max(0, Int(((z - input.origin.z) / input.spacing.z).rounded())))
+        let network = SliceNetwork(model: model, outputChannels: 2, multiple: Self.sizeMultiple)
+        let plan = try InferencePlan(model, threads: threads)
+        let layout = SliceNetwork.Layout(input, multiple: Self.sizeMultiple)
+        let given = layout.input(input, slice: slice)
+        let plane = layout.width * layout.height
+        func liver(_ output: [Float]) -> [Float] { (0..<plane).map { 1 / (1 + exp(-(output[plane + $0] - output[$0]))) } }
+        func total(_ p: [Float]) -> Double {
+            var sum = 0.0
+            for row in 0..<layout.box.y.count { for i in 0..<layout.box.x.count { sum += Double(p[row * layout.width + i]) } }
+            return sum
+        }
+        let base = liver(try network.evaluate(plan, given, layout, slice: slice))
+        let baseTotal = max(total(base), 1)
+        var sensitivity = [Float](repeating: 0, count: input.nx * input.ny), probability = sensitivity
+        for row in 0..<layout.box.y.count { for i in 0..<layout.box.x.count {
+            probability[(layout.box.y.lowerBound + row) * input.nx + layout.box.x.lowerBound + i] = base[row * layout.width + i]
+        } }
+        for y0 in stride(from: 0, to: layout.box.y.count, by: patch) {
+            for x0 in stride(from: 0, to: layout.box.x.count, by: patch) {
+                let rows = y0..<min(y0 + patch, layout.box.y.count), columns = x0..<min(x0 + patch, layout.box.x.count)
+                var covered = given
+                for c in 0..<3 { for row in rows { for i in columns { covered[c * plane + row * layout.width + i] = Self.occluderHU } } }
+                let fall = Float((baseTotal - total(liver(try network.evaluate(plan, covered, layout, slice: slice)))) / baseTotal)
+                for row in rows { for i in columns { sensitivity[(layout.box.y.lowerBound + row) * input.nx + layout.box.x.lowerBound + i] = fall } }
+            }
+        }
+        let plane0 = slice * input.nx * input.ny
+        let image = try PatientVolume(nx: input.nx, ny: input.ny, nz: 1, spacing: input.spacing,
+                                      origin: input.position(i: 0, j: 0, k: Double(slice)), axisI: input.axisI, axisJ: input.axisJ,
+                                      axisK: input.axisK, voxels: Array(input.voxels[plane0..<plane0 + input.nx * input.ny]))
+        return Occlusion(image: image, probability: probability, sensitivity: sensitivity, patch: patch)
+    }
+
+    /// `volume` on the network's training grid, and whether that is its own grid (then it is returned as is).
+    private func onTrainingGrid(_ volume: PatientVolume) throws -> (PatientVolume, same: Bool) {
+        let standard = try Self.trainingGrid(covering: volume)
+        let same = standard.nx == volume.nx && standard.ny == volume.ny && standard.nz == volume.nz
+            && standard.axisI == volume.axisI && standard.axisJ == volume.axisJ && standard.axisK == volume.axisK
+            && ((standard.origin - volume.origin) * (standard.origin - volume.origin)).sum() < 1e-12 && standard.spacing == volume.spacing
+        return (same ? volume : try volume.resampled(onto: standard, threads: threads), same)
     }
 
     /// A grid of `trainingSpacingMM` along the patient's axes covering every voxel centre of `volume`, starting at

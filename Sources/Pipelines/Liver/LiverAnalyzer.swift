@@ -43,6 +43,8 @@ public struct LiverAnalyzer: Sendable {
         /// `phases`, so that the two can be compared voxel by voxel (nil without a denoiser, and for studies analysed
         /// on a coarser working grid, whose `phases` are the acquired ones).
         public let acquiredPhases: [ContrastPhase: PatientVolume]?
+        /// With the CNN liver path: the network's occlusion map on the slice with most liver (nil otherwise).
+        public let liverOcclusion: CNNLiverSegmenter.Occlusion?
         /// Liver mask (IVC removed), Couinaud labels (0 outside), lesion numbers (0 outside).
         public let liver: [Bool]
         public let couinaud: [UInt8]
@@ -168,7 +170,21 @@ public struct LiverAnalyzer: Sendable {
         if found.planes != nil {
             result.futureLiverRemnants = FutureLiverRemnant.remnants(of: resections, couinaud: couinaud, lesionNumber: lesionNumber, voxelML: voxelML)
         }
-        return Output(result: result, phases: registered, acquiredPhases: acquired, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber, stages: stages)
+        var occlusion: CNNLiverSegmenter.Occlusion? = nil
+        if var network = liverNetwork {
+            network.threads = threads
+            do { occlusion = try network.occlusion(portal, slice: Self.widestSlice(of: liver, plane: grid.nx * grid.ny)) } catch let error as InferenceError {
+                throw LiverAnalysisError("the liver network's occlusion map failed: \(error)")
+            }
+            try stage("liver network occlusion map", 1)
+        }
+        return Output(result: result, phases: registered, acquiredPhases: acquired, liverOcclusion: occlusion, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber, stages: stages)
+    }
+
+    /// The axial slice holding most voxels of `mask` (slices of `plane` voxels; the first of equals).
+    public static func widestSlice(of mask: [Bool], plane: Int) -> Int {
+        let counts = stride(from: 0, to: mask.count, by: max(1, plane)).map { start in mask[start..<min(mask.count, start + plane)].lazy.filter { $0 }.count }
+        return counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) } ?? 0
     }
 
     /// The liver of `portal` by the CNN path when `liverNetwork` is set, else by the classical segmenter.

@@ -39,6 +39,13 @@ public enum LiverReportHTML {
         if let problem = r.couinaudProblem { html += "<p>Couinaud segments unavailable: \(esc(problem)).</p>\n" }
         html += "<table><tr><th>liver</th>" + (r.segmentVolumesML.isEmpty ? "" : (1...8).map { "<th>\(CouinaudPlanes.roman(UInt8($0)))</th>" }.joined()) + "</tr>\n"
         html += "<tr><td>\(f(r.liverVolumeML, 0)) mL</td>" + r.segmentVolumesML.map { "<td>\(f($0, 0)) mL</td>" }.joined() + "</tr></table>\n"
+        if let occlusion = output.liverOcclusion {
+            html += "<h3>Liver network: occlusion map</h3>\n<p>" + (try png(LiverReportImages.occlusionPicture(occlusion), "occlusion map of the liver network"))
+            html += "<br>The liver was segmented by the CNN path. Green: where the network's liver probability exceeds one half. Red: image "
+                + "regions (\(occlusion.patch) x \(occlusion.patch) pixels at a time, covered with fat) whose covering lowers the network's "
+                + "summed liver probability most, i.e. the evidence its decision rests on; blue: covering raises it. "
+                + "Largest fall: \(f(100 * Double(occlusion.sensitivity.max() ?? 0), 1)) %.</p>\n"
+        }
         if !r.futureLiverRemnants.isEmpty {
             html += "<h3>Future liver remnant</h3>\n<table><tr><th>resection</th><th>removes</th><th>remnant</th><th>of the functional liver</th><th>lesions left</th></tr>\n"
             for flr in r.futureLiverRemnants {

@@ -13,10 +13,7 @@ public enum LiverReportImages {
     public static func overview(_ output: LiverAnalyzer.Output) throws -> (image: RGBImage, slice: Int) {
         let portal = output.phases[.portalVenous]!
         let plane = portal.nx * portal.ny
-        let k = (0..<portal.nz).max { a, b in
-            output.liver[(a * plane)..<((a + 1) * plane)].lazy.filter { $0 }.count
-                < output.liver[(b * plane)..<((b + 1) * plane)].lazy.filter { $0 }.count
-        } ?? portal.nz / 2
+        let k = LiverAnalyzer.widestSlice(of: output.liver, plane: plane)
         let lesions = SliceRenderer.Overlay(mask: output.lesionNumber.map { $0 > 0 ? 1 : 0 }, colour: lesionColour)
         var image = try SliceRenderer.render(portal, slice: k, windowCentre: 60, windowWidth: 400, overlays: [lesions])
         for p in 0..<plane {
@@ -28,6 +25,24 @@ public enum LiverReportImages {
             }
         }
         return (image, k)
+    }
+
+    /// The liver network's occlusion map: its slice in grey with the liver probability's half contour in green and
+    /// the occlusion sensitivity over it, red where covering the image lowers the network's liver probability (the
+    /// evidence it used), blue where covering raises it, full colour at the largest magnitude.
+    public static func occlusionPicture(_ occlusion: CNNLiverSegmenter.Occlusion) throws -> RGBImage {
+        let contour = SliceRenderer.Overlay(mask: occlusion.probability.map { $0 > 0.5 ? 1 : 0 }, colour: DisplayColour(0, 255, 0))
+        var image = try SliceRenderer.render(occlusion.image, slice: 0, windowCentre: 60, windowWidth: 400)
+        let scale = max(occlusion.sensitivity.map(abs).max() ?? 0, 1e-6)
+        for p in occlusion.sensitivity.indices {
+            let weight = Double(min(1, abs(occlusion.sensitivity[p]) / scale)) * 0.6
+            let tint: [Double] = occlusion.sensitivity[p] >= 0 ? [255, 0, 0] : [0, 80, 255]
+            for channel in 0..<3 {
+                image.pixels[3 * p + channel] = UInt8((Double(image.pixels[3 * p + channel]) * (1 - weight) + tint[channel] * weight).rounded())
+            }
+        }
+        SliceRenderer.outline(&image, [contour], slice: 0)
+        return image
     }
 
     /// The lesion's long-axis slice in every phase (unenhanced, arterial, portal venous, delayed), cropped to
