@@ -10,10 +10,18 @@ final class LiverOptionsBox {
     var liverNetwork: CNNLiverSegmenter? = nil
 }
 
-/// The path of an ONNX model: `modelPath` when given (it must exist), else the shipped model `name`.
-private func resolvedModelPath(_ modelPath: UnsafePointer<CChar>?, shipped name: String) throws -> String {
-    if let modelPath { return try existingPath(modelPath) }
-    do { return try ShippedModels.path(of: name) } catch let e as InferenceError { throw BoundaryError(HX_ERR_IO, e.description) }
+/// Sets (enable non-zero) or clears one of the options' networks: `load` reads the model at `modelPath`, or the shipped
+/// model `name` when it is NULL, and `assign` stores it (nil clears). Loading errors become statuses; the options are
+/// unchanged on error.
+private func setNetwork<Network>(_ options: OpaquePointer?, _ enable: Int32, _ modelPath: UnsafePointer<CChar>?, shipped name: String,
+                                 load: (String) throws -> Network, assign: (LiverOptionsBox, Network?) -> Void) throws {
+    let box = object(try required(options, "options"), as: LiverOptionsBox.self)
+    guard enable != 0 else { assign(box, nil); return }
+    let path: String
+    if let modelPath { path = try existingPath(modelPath) } else {
+        do { path = try ShippedModels.path(of: name) } catch let e as InferenceError { throw BoundaryError(HX_ERR_IO, e.description) }
+    }
+    do { assign(box, try load(path)) } catch let e as InferenceError { throw loadStatus(e) }
 }
 
 @c @implementation
@@ -25,10 +33,9 @@ public func hx_liver_options_create(_ ctx: OpaquePointer?, _ out: UnsafeMutableP
 public func hx_liver_options_set_denoise(_ ctx: OpaquePointer?, _ options: OpaquePointer?, _ enable: Int32,
                                          _ modelPath: UnsafePointer<CChar>?) -> hx_status {
     withContext(ctx) { _ in
-        let box = object(try required(options, "options"), as: LiverOptionsBox.self)
-        guard enable != 0 else { box.denoiser = nil; return }
-        let path = try resolvedModelPath(modelPath, shipped: CNNDenoiser.shippedModelName)
-        do { box.denoiser = try CNNDenoiser(path: path, strength: box.strength) } catch let e as InferenceError { throw loadStatus(e) }
+        let strength = options.map { object($0, as: LiverOptionsBox.self).strength } ?? CNNDenoiser.defaultStrength
+        try setNetwork(options, enable, modelPath, shipped: CNNDenoiser.shippedModelName,
+                       load: { try CNNDenoiser(path: $0, strength: strength) }, assign: { $0.denoiser = $1 })
     }
 }
 
@@ -36,10 +43,8 @@ public func hx_liver_options_set_denoise(_ ctx: OpaquePointer?, _ options: Opaqu
 public func hx_liver_options_set_liver_network(_ ctx: OpaquePointer?, _ options: OpaquePointer?, _ enable: Int32,
                                                _ modelPath: UnsafePointer<CChar>?) -> hx_status {
     withContext(ctx) { _ in
-        let box = object(try required(options, "options"), as: LiverOptionsBox.self)
-        guard enable != 0 else { box.liverNetwork = nil; return }
-        let path = try resolvedModelPath(modelPath, shipped: CNNLiverSegmenter.shippedModelName)
-        do { box.liverNetwork = try CNNLiverSegmenter(path: path) } catch let e as InferenceError { throw loadStatus(e) }
+        try setNetwork(options, enable, modelPath, shipped: CNNLiverSegmenter.shippedModelName,
+                       load: { try CNNLiverSegmenter(path: $0) }, assign: { $0.liverNetwork = $1 })
     }
 }
 

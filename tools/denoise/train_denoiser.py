@@ -22,37 +22,19 @@ usage: train_denoiser.py --hepatix .build/release/hepatix --out Models [--work /
 import argparse
 import json
 import os
-import subprocess
+import sys
 import time
 
-import nibabel
 import numpy as np
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from phantom_data import load, render, triplet  # noqa: E402  (shared with the other training script)
+
 PHASES = ["pre", "arterial", "portal", "delayed"]
 SCALE = 100.0  # HU per network unit
 IMAGE_DOSES = [0.25, 0.33, 0.5, 0.25, 0.33, 1.0]
-
-
-def render(hepatix, seed, folder, dose=None, acquisition="image", noise_free=False):
-    """Runs `hepatix phantom` once (skipped when the folder is complete) and returns the folder."""
-    if not os.path.exists(os.path.join(folder, "phase-delayed.nii")):
-        cmd = [hepatix, "phantom", "--seed", str(seed), "--extension", "nii", "--out", folder, "--acquisition", acquisition]
-        cmd += ["--noise-free"] if noise_free else ["--dose", str(dose)]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return folder
-
-
-def load(folder, name):
-    """A NIfTI volume as float32 [z, y, x]."""
-    return np.ascontiguousarray(np.asarray(nibabel.load(os.path.join(folder, name)).dataobj, dtype=np.float32).transpose(2, 1, 0))
-
-
-def triplet(volume, z):
-    """Slices z-1, z, z+1 (edges repeated) as [3, y, x]."""
-    last = volume.shape[0] - 1
-    return np.stack([volume[max(z - 1, 0)], volume[z], volume[min(z + 1, last)]])
 
 
 class Denoiser(nn.Module):

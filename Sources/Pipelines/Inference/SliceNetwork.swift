@@ -24,6 +24,20 @@ struct SliceNetwork {
         let input: [Float], output: [Float]
     }
 
+    /// Checks that `model` has the interface of a 2.5D slice network: one input [1, 3, H, W], one output
+    /// [1, `outputChannels`, H, W] (unknown dimensions pass). `role` names the network in messages.
+    /// - Throws: `InferenceError` naming the value whose shape differs.
+    static func checkInterface(of model: ONNXModel, outputChannels: Int, role: String) throws {
+        guard model.inputs.count == 1, model.outputs.count == 1 else {
+            throw InferenceError("a \(role) has one input and one output, this model has \(model.inputs.count) and \(model.outputs.count)")
+        }
+        for (value, channels) in [(model.inputs[0], 3), (model.outputs[0], outputChannels)] {
+            if let shape = value.shape, shape.count != 4 || (shape[1] != nil && shape[1] != channels) {
+                throw InferenceError("\(role) value '\(value.name)' has shape \(shape.map { $0.map(String.init) ?? "?" }), expected [1, \(channels), H, W]")
+            }
+        }
+    }
+
     /// Calls `take` with every slice's network output, in order. `progress(done, total)` runs after each slice and
     /// may return false to cancel.
     /// - Throws: `InferenceError` when the volume holds non-finite values, the network fails or gives an output of

@@ -24,14 +24,7 @@ public struct CNNLiverSegmenter: Sendable {
     /// Wraps `model` after checking its interface.
     /// - Throws: `InferenceError` when the model does not take three slices and give two channels.
     public init(model: ONNXModel) throws {
-        guard model.inputs.count == 1, model.outputs.count == 1 else {
-            throw InferenceError("a liver segmenter has one input and one output, this model has \(model.inputs.count) and \(model.outputs.count)")
-        }
-        for (value, channels) in [(model.inputs[0], 3), (model.outputs[0], 2)] {
-            if let shape = value.shape, shape.count != 4 || (shape[1] != nil && shape[1] != channels) {
-                throw InferenceError("liver segmenter value '\(value.name)' has shape \(shape.map { $0.map(String.init) ?? "?" }), expected [1, \(channels), H, W]")
-            }
-        }
+        try SliceNetwork.checkInterface(of: model, outputChannels: 2, role: "liver segmenter")
         self.model = model
     }
 

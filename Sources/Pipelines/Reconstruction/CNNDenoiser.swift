@@ -26,14 +26,7 @@ public struct CNNDenoiser: Sendable {
     public init(model: ONNXModel, strength: Float = Self.defaultStrength) throws {
         guard strength.isFinite, (0...1).contains(strength) else { throw InferenceError("the denoising strength must lie in [0, 1], not \(strength)") }
         self.strength = strength
-        guard model.inputs.count == 1, model.outputs.count == 1 else {
-            throw InferenceError("a denoiser has one input and one output, this model has \(model.inputs.count) and \(model.outputs.count)")
-        }
-        for (value, channels) in [(model.inputs[0], 3), (model.outputs[0], 1)] {
-            if let shape = value.shape, shape.count != 4 || (shape[1] != nil && shape[1] != channels) {
-                throw InferenceError("denoiser value '\(value.name)' has shape \(shape.map { $0.map(String.init) ?? "?" }), expected [1, \(channels), H, W]")
-            }
-        }
+        try SliceNetwork.checkInterface(of: model, outputChannels: 1, role: "denoiser")
         self.model = model
     }
 
