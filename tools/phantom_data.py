@@ -8,7 +8,7 @@ import numpy as np
 
 
 def render(hepatix, seed, folder, dose=None, acquisition="image", noise_free=False):
-    """Runs `hepatix phantom` once (skipped when the folder is complete) and returns the folder."""
+    """Runs `hepatix phantom` once (a complete folder is reused) and returns the folder."""
     if not os.path.exists(os.path.join(folder, "phase-delayed.nii")):
         cmd = [hepatix, "phantom", "--seed", str(seed), "--extension", "nii", "--out", folder, "--acquisition", acquisition]
         cmd += ["--noise-free"] if noise_free else ["--dose", str(dose)]

@@ -63,15 +63,15 @@ class UNet(nn.Module):
 
     def forward(self, x):
         x = x * 0.01
-        skips = []
+        encoder_features = []
         for i, level in enumerate(self.down):
             x = level(x)
             if i < len(self.down) - 1:
-                skips.append(x)
+                encoder_features.append(x)
                 x = F.max_pool2d(x, 2)
         for up, merge in zip(self.up, self.merge):
             x = up(x)
-            x = merge(torch.cat([x, skips.pop()], dim=1))
+            x = merge(torch.cat([x, encoder_features.pop()], dim=1))
         return self.head(x)
 
 
