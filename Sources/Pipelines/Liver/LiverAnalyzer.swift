@@ -127,8 +127,10 @@ public struct LiverAnalyzer: Sendable {
         var lesionNumber = [UInt8](repeating: 0, count: grid.count)
         for (index, c) in candidates.enumerated() where index < 255 { for n in c.voxels { lesionNumber[n] = UInt8(index + 1) } }
         let rawLevels = PhaseLevels(raw, liver: liver)
-        let acquiredRaw = acquired?.mapValues(\.voxels)
-        let acquiredLevels = acquiredRaw.map { PhaseLevels($0, liver: liver) }
+        let acquiredInput = acquired.map { volumes in
+            let values = volumes.mapValues(\.voxels)
+            return (phases: values, levels: PhaseLevels(values, liver: liver))
+        }
         let voxelML = grid.spacing.x * grid.spacing.y * grid.spacing.z / 1000
         var lesions: [LiverAnalysisResult.Lesion] = []
         for (index, c) in candidates.enumerated() where index < 255 {
@@ -138,8 +140,8 @@ public struct LiverAnalyzer: Sendable {
             let (attenuation, features, observation) = try characteriser.characterise(
                 c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: size.long)
             let assignment = LIRADS.categorize(observation)
-            let before = try acquiredRaw.map { phases in
-                try characteriser.characterise(c.voxels, phases: phases, levels: acquiredLevels!, liver: liver, otherLesions: others,
+            let before = try acquiredInput.map { input in
+                try characteriser.characterise(c.voxels, phases: input.phases, levels: input.levels, liver: liver, otherLesions: others,
                                                grid: grid, sizeMM: size.long).0
             }
             var centre = SIMD3<Double>.zero
