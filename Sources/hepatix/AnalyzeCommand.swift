@@ -3,18 +3,20 @@ import Hepatix
 
 /// `hepatix analyze DICOM_DIR... | --phantom SEED [--dose D] [--acquisition image|fbp|ir] [--size NX,NY,NZ]
 /// [--denoise | --denoiser M.onnx] [--denoise-strength S] [--resect 5,6,7,8] [--cnn-liver | --liver-model M.onnx]
-/// [--threads N] --out DIR`:
+/// [--tumour-in-vein] [--threads N] --out DIR`:
 /// the liver pipeline on a multiphase DICOM study or the built-in phantom study, writing the report, `analysis.json`,
 /// NIfTIs and, for a phantom, `evaluation.json` (scores against its truth).
 enum AnalyzeCommand {
     static func run(_ args: ArraySlice<String>) throws {
         let (paths, rest) = DicomCommand.pathsAndOptions(args)
         if !paths.isEmpty { return try analyzeDicom(paths, rest) }
-        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--phantom", "--out", "--denoiser", "--denoise-strength", "--resect", "--liver-model"]), flags: ["--denoise", "--cnn-liver"])
+        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--phantom", "--out", "--denoiser", "--denoise-strength", "--resect", "--liver-model"]),
+                              flags: PhantomArguments.flags.union(["--denoise", "--cnn-liver"]))
         let out = a["--out"] ?? "out/analysis"
         guard let seedText = a["--phantom"], let seed = UInt64(seedText) else { throw CLIError("analyze needs --phantom SEED") }
         let options = try PhantomArguments.options(a)
-        try analyzePhantom(seed: seed, options: options, analyzer: try analyzer(a, threads: options.threads), out: out)
+        try analyzePhantom(seed: seed, anatomy: PhantomArguments.anatomy(a, seed: seed), options: options,
+                           analyzer: try analyzer(a, threads: options.threads), out: out)
     }
 
     /// `hepatix analyze DICOM_DIR... [--threads N] --out DIR`: the pipeline on a multiphase CT study read from DICOM.
@@ -44,14 +46,14 @@ enum AnalyzeCommand {
         print("report: \(files[0]); DICOM SEG and TID 1500 SR: \(dicom.joined(separator: ", "))")
     }
 
-    /// Renders phantom `seed`, analyses it with a progress bar and writes every output into `out`:
+    /// Renders phantom `seed` (drawn as `anatomy`), analyses it with a progress bar and writes every output into `out`:
     /// `analysis.json`, `evaluation.json`, `timing.json`, NIfTI volumes (results and truth) and `report.html`;
     /// prints the stage times, the scores and one sentence per lesion.
-    static func analyzePhantom(seed: UInt64, options: AbdomenStudy.Options, analyzer: LiverAnalyzer, out: String) throws {
+    static func analyzePhantom(seed: UInt64, anatomy: AbdomenAnatomy? = nil, options: AbdomenStudy.Options, analyzer: LiverAnalyzer, out: String) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let bar = ProgressBar(label: "analyze")
         let start = Date()
-        let phantom = try AbdomenStudy.render(seed: seed, options: options)
+        let phantom = try AbdomenStudy.render(anatomy: anatomy ?? .generate(seed: seed), noiseSeed: seed, options: options)
         let rendered = Date().timeIntervalSince(start)
         let output = try analyzer.analyze(phantom.study) { stage, fraction in bar.update(fraction, stage) }
         bar.finish()

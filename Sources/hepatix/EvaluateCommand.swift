@@ -5,7 +5,7 @@ import Hepatix
 /// many phantom studies, scored against their truth (the acceptance figures of the liver analysis).
 enum EvaluateCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--seeds", "--out", "--denoiser", "--denoise-strength", "--liver-model"]), flags: ["--verbose", "--denoise", "--cnn-liver"])
+        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--seeds", "--out", "--denoiser", "--denoise-strength", "--liver-model"]), flags: PhantomArguments.flags.union(["--verbose", "--denoise", "--cnn-liver"]))
         let range = (a["--seeds"] ?? "1-20").split(separator: "-").compactMap { UInt64($0) }
         guard range.count == 2 || range.count == 1 else { throw CLIError("--seeds takes A-B or A") }
         let seeds = range[0]...(range.last!)
@@ -19,7 +19,7 @@ enum EvaluateCommand {
             for seed in seeds {
                 var options = try PhantomArguments.options(a, readDose: false)
                 options.dose = dose
-                let phantom = try AbdomenStudy.render(seed: seed, options: options)
+                let phantom = try AbdomenStudy.render(anatomy: PhantomArguments.anatomy(a, seed: seed), noiseSeed: seed, options: options)
                 let analyzer = try AnalyzeCommand.analyzer(a, threads: options.threads)
                 let e = try PhantomEvaluation(try analyzer.analyze(phantom.study), truth: phantom)
                 evaluations.append(e)

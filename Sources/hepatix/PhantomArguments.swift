@@ -5,6 +5,14 @@ import Hepatix
 enum PhantomArguments {
     /// Flags `options(_:)` reads.
     static let valued: Set<String> = ["--dose", "--acquisition", "--size", "--threads"]
+    /// Flags `anatomy(_:seed:)` reads.
+    static let flags: Set<String> = ["--tumour-in-vein"]
+
+    /// The anatomy of phantom `seed`; with `--tumour-in-vein`, its first HCC invades a portal branch (the LR-TIV case).
+    static func anatomy(_ a: Arguments, seed: UInt64) -> AbdomenAnatomy {
+        let anatomy = AbdomenAnatomy.generate(seed: seed)
+        return a.has("--tumour-in-vein") ? anatomy.withTumourInVein() : anatomy
+    }
 
     /// Study options from `--threads N`, `--acquisition image|fbp|ir`, `--size NX,NY,NZ` (same 384 × 384 × 200 mm
     /// field of view, finer voxels) and `--dose FRACTION` (one value; `evaluate` reads its list itself).

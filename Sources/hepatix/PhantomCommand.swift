@@ -6,7 +6,7 @@ import Hepatix
 /// label maps as NIfTI: the data recipe of the models trained under `tools/`.
 enum PhantomCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--seed", "--out", "--extension"]), flags: ["--noise-free"])
+        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--seed", "--out", "--extension"]), flags: PhantomArguments.flags.union(["--noise-free"]))
         guard let seed = UInt64(try a.required("--seed")) else { throw CLIError("--seed takes a non-negative integer") }
         let out = try a.required("--out")
         let ext = a["--extension"] ?? "nii.gz"
@@ -18,7 +18,7 @@ enum PhantomCommand {
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let start = Date()
-        let phantom = try AbdomenStudy.render(seed: seed, options: options)
+        let phantom = try AbdomenStudy.render(anatomy: PhantomArguments.anatomy(a, seed: seed), noiseSeed: seed, options: options)
         for (phase, volume) in phantom.study.phases {
             try volume.nifti().write(out + "/phase-\(phase.slug).\(ext)")
         }

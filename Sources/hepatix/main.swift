@@ -27,7 +27,7 @@ usage: hepatix <command> [options]
               runs an ONNX model (CNN engine; the reference interpreter on request), prints timings as JSON
   analyze     DICOM_DIR... | --phantom SEED [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ]
               [--denoise | --denoiser M.onnx] [--denoise-strength S] [--resect 5,6,7,8]
-              [--cnn-liver | --liver-model M.onnx] [--threads N] [--out DIR]
+              [--cnn-liver | --liver-model M.onnx] [--tumour-in-vein] [--threads N] [--out DIR]
               the liver pipeline on the synthetic multiphase study: registration, liver and Couinaud segments,
               lesions, LI-RADS with explanations; writes report.html, analysis.json, NIfTIs and evaluation.json
               (scores against the truth); fbp/ir scan every slice in fan beam and reconstruct it; --denoise runs

@@ -19,6 +19,9 @@ import Foundation
 ///   0-15 HU, necrotic tumour 20-40 HU) that does not enhance (portal venous − unenhanced core ≤ 12 HU);
 /// - necrosis: a non-enhancing centre (portal venous core ≤ 55 HU: necrotic tissue is 20-40 HU, a partial
 ///   volume with its wall lifts the median) inside an enhancing wall (rim +35 HU or more).
+/// - tumour in vein: the lesion touches two or more separate pieces of the portal lumen (`PortalLumen`: it fills
+///   a branch) and its core enhances (late arterial or portal venous − unenhanced core ≥ 20 HU: tumour, not bland
+///   thrombus);
 /// Margins are two standard errors of the compared medians (1.25 · σ / √n each), per "if unsure, absent".
 public struct LesionCharacteriser: Sendable {
     /// The default rules.
@@ -33,16 +36,18 @@ public struct LesionCharacteriser: Sendable {
     }
 
     /// Attenuation and features of the lesion `voxels` (indices into `grid`); the work runs in a box around the
-    /// lesion large enough for the 20 mm liver reference shell.
+    /// lesion large enough for the 20 mm liver reference shell. `portalPieces`: how many separate pieces of the portal
+    /// lumen the lesion touches (`PortalLumen.piecesTouched`), the geometric half of tumour in vein.
     public func characterise(_ voxels: [Int], phases: [ContrastPhase: [Float]], levels: PhaseLevels, liver: [Bool],
-                             otherLesions: [Bool], grid: VolumeGrid, sizeMM: Double) throws -> (Attenuation, [FeatureMeasurement], LIRADSObservation) {
+                             otherLesions: [Bool], grid: VolumeGrid, sizeMM: Double, portalPieces: Int = 0) throws -> (Attenuation, [FeatureMeasurement], LIRADSObservation) {
         let box = try VoxelBox(around: voxels, in: grid, marginMM: 21)
         return characteriseInBox(voxels.map { box.inner($0)! }, phases: phases.mapValues(box.extract), levels: levels,
-                                 liver: box.extract(liver), otherLesions: box.extract(otherLesions), grid: box.subgrid, sizeMM: sizeMM)
+                                 liver: box.extract(liver), otherLesions: box.extract(otherLesions), grid: box.subgrid, sizeMM: sizeMM,
+                                 portalPieces: portalPieces)
     }
 
     func characteriseInBox(_ voxels: [Int], phases: [ContrastPhase: [Float]], levels: PhaseLevels, liver: [Bool],
-                           otherLesions: [Bool], grid: VolumeGrid, sizeMM: Double) -> (Attenuation, [FeatureMeasurement], LIRADSObservation) {
+                           otherLesions: [Bool], grid: VolumeGrid, sizeMM: Double, portalPieces: Int = 0) -> (Attenuation, [FeatureMeasurement], LIRADSObservation) {
         var mask = [Bool](repeating: false, count: grid.count)
         for n in voxels { mask[n] = true }
         let depth = EuclideanDistance.squaredDistance(to: false, in: mask, grid: grid).map { $0.squareRoot() }
@@ -108,7 +113,10 @@ public struct LesionCharacteriser: Sendable {
         let necrosis = FeatureMeasurement("necrosis", "portal venous core HU (non-enhancing centre in an enhancing wall)",
                                           value: a.core[port], threshold: 55, margin: margin(port, core.count), below: true,
                                           also: rimEnhancement >= 35 && !cyst.present)
-        f = [aphe, rimAPHE, washoutPV, washoutDP, capsuleF, nodular, fillIn, cyst, necrosis]
+        let enhancement = max(a.core[art] - a.core[pre], a.core[port] - a.core[pre])
+        let inVein = FeatureMeasurement("tumour in vein", "post-contrast − unenhanced core, HU (the lesion interrupts the portal lumen)",
+                                        value: enhancement, threshold: 20, margin: margin(pre, core.count), also: portalPieces >= 2)
+        f = [aphe, rimAPHE, washoutPV, washoutDP, capsuleF, nodular, fillIn, cyst, necrosis, inVein]
         var o = LIRADSObservation(sizeMM: sizeMM)
         o.nonrimAPHE = aphe.present
         o.rimAPHE = rimAPHE.present && !hemangioma.present
@@ -116,6 +124,7 @@ public struct LesionCharacteriser: Sendable {
         o.enhancingCapsule = capsuleF.present && !hemangioma.present
         o.definitelyBenign = hemangioma.present || cyst.present
         o.necrosis = necrosis.present
+        o.tumourInVein = inVein.present
         o.categorizable = phases[.arterial] != nil && (phases[.delayed] != nil || phases[.portalVenous] != nil)
         return (a, f, o)
     }

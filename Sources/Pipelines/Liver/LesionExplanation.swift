@@ -10,6 +10,7 @@ public enum LesionExplanation {
         if o.enhancingCapsule { findings.append("enhancing capsule") }
         if o.thresholdGrowth { findings.append("threshold growth") }
         if o.necrosis { findings.append("necrosis") }
+        if o.tumourInVein { findings.append("enhancing tissue filling a portal vein (tumour in vein)") }
         let list: String
         switch findings.count {
         case 0: list = "without major features"

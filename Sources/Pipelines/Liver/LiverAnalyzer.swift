@@ -127,6 +127,7 @@ public struct LiverAnalyzer: Sendable {
         var lesionNumber = [UInt8](repeating: 0, count: grid.count)
         for (index, c) in candidates.enumerated() where index < 255 { for n in c.voxels { lesionNumber[n] = UInt8(index + 1) } }
         let rawLevels = PhaseLevels(raw, liver: liver)
+        let portalLumen = PortalLumen(smoothed: smoothed, levels: levels, liver: liver, grid: grid, threads: threads)
         let acquiredInput = acquired.map { volumes in
             let values = volumes.mapValues(\.voxels)
             return (phases: values, levels: PhaseLevels(values, liver: liver))
@@ -138,7 +139,8 @@ public struct LiverAnalyzer: Sendable {
             let others = lesionNumber.map { $0 != 0 && $0 != UInt8(number) }
             let size = LesionMeasurement.axialDiameters(c.voxels, grid: grid)
             let (attenuation, features, observation) = try characteriser.characterise(
-                c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: size.long)
+                c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: size.long,
+                portalPieces: portalLumen?.piecesTouched(by: c.voxels, grid: grid) ?? 0)
             let assignment = LIRADS.categorize(observation)
             let before = try acquiredInput.map { input in
                 try characteriser.characterise(c.voxels, phases: input.phases, levels: input.levels, liver: liver, otherLesions: others,

@@ -13,7 +13,8 @@ extension AbdomenAnatomy {
     public func followUp(growth: Double, shift: SIMD3<Double>, rotation: Double) -> AbdomenAnatomy {
         let grown = lesions.map { lesion in
             PhantomLesion(number: lesion.number, kind: lesion.kind, centre: lesion.centre,
-                          semiAxes: lesion.kind.isMalignant ? lesion.semiAxes * growth : lesion.semiAxes, angle: lesion.angle)
+                          semiAxes: lesion.kind.isMalignant ? lesion.semiAxes * growth : lesion.semiAxes, angle: lesion.angle,
+                          veinTumour: lesion.veinTumour)
         }
         return AbdomenAnatomy(seed: seed, shapes: shapes, liverLobes: liverLobes, cavaAxis: cavaAxis, confluenceZ: confluenceZ,
                               hepaticVeinAzimuths: hepaticVeinAzimuths, portalBifurcationZ: portalBifurcationZ, lesions: grown,

@@ -9,6 +9,9 @@ public struct PhantomLesion: Sendable, Equatable, Codable {
     public let centre: SIMD3<Double>
     public let semiAxes: SIMD3<Double>
     public let angle: Double
+    /// Tumour thrombus grown from the lesion into a vein (LI-RADS "tumour in vein"): a tube of the lesion's core
+    /// tissue filling the vein's lumen over part of its course; nil for a lesion confined to the parenchyma.
+    public var veinTumour: PhantomShape? = nil
 
     /// Axial long-axis diameter (mm), outer edge to outer edge including a capsule (as LI-RADS measures):
     /// twice the larger in-plane semi-axis (the z semi-axis is never larger) plus the capsule's thickness.
@@ -19,12 +22,26 @@ public struct PhantomLesion: Sendable, Equatable, Codable {
     public var shortAxisMM: Double { 2 * min(semiAxes.x, semiAxes.y) }
     /// Volume of the ellipsoid (mL).
     public var volumeML: Double { 4 / 3 * .pi * semiAxes.x * semiAxes.y * semiAxes.z / 1000 }
+    /// The LI-RADS observation the lesion presents by design: its kind's features, and tumour in vein when it has a thrombus.
+    public var truthObservation: LIRADSObservation {
+        var o = kind.truthObservation(sizeMM: longAxisMM)
+        o.tumourInVein = veinTumour != nil
+        return o
+    }
     /// The LI-RADS category the lesion's designed features give.
-    public var truthCategory: LIRADSCategory { LIRADS.categorize(kind.truthObservation(sizeMM: longAxisMM)).category }
+    public var truthCategory: LIRADSCategory { LIRADS.categorize(truthObservation).category }
+    /// Axis-aligned bounds (min, max) in mm of everything painted as this lesion (capsule and thrombus included).
+    public var bounds: (SIMD3<Double>, SIMD3<Double>) {
+        let reach = SIMD3(repeating: semiAxes.max() + 2)
+        var (low, high) = (centre - reach, centre + reach)
+        if let (a, b) = veinTumour?.bounds { (low, high) = (pointwiseMin(low, a), pointwiseMax(high, b)) }
+        return (low, high)
+    }
 
     /// Which part of the lesion `p` falls in: nil outside, else core, rim or capsule (capsule: a 1.5 mm
     /// shell outside the ellipsoid, only for kinds that have one).
     public func part(at p: SIMD3<Double>) -> LesionPart? {
+        if let veinTumour, veinTumour.contains(p) { return .core }
         let d = p - centre, (c, s) = (cos(angle), sin(angle))
         let local = SIMD3(c * d.x + s * d.y, -s * d.x + c * d.y, d.z)
         let u = local / semiAxes

@@ -36,10 +36,9 @@ struct PhantomPainter {
                     for j in ys { for i in xs where shaped.shape.contains(position(i, j, k)) { t[j * grid.nx + i] = code } }
                 }
                 for lesion in anatomy.lesions {
-                    let reach = SIMD3(repeating: lesion.semiAxes.max() + 2)
-                    guard let zs = range(lesion.centre.z - reach.z, lesion.centre.z + reach.z, axis: 2), zs.contains(k),
-                          let ys = range(lesion.centre.y - reach.y, lesion.centre.y + reach.y, axis: 1),
-                          let xs = range(lesion.centre.x - reach.x, lesion.centre.x + reach.x, axis: 0) else { continue }
+                    let (low, high) = lesion.bounds
+                    guard let zs = range(low.z, high.z, axis: 2), zs.contains(k),
+                          let ys = range(low.y, high.y, axis: 1), let xs = range(low.x, high.x, axis: 0) else { continue }
                     for j in ys { for i in xs {
                         let n = j * grid.nx + i
                         guard let part = lesion.part(at: position(i, j, k)) else { continue }
