@@ -8,7 +8,8 @@ struct TumourInVeinTests {
 
     /// A liver block crossed along x by a portal branch (bright in the late arterial and portal venous phases,
     /// 3 voxels square) and a block of tumour that either fills the branch over 8 voxels of its length or abuts it
-    /// from the side. Liver HU 55/75/110/90, portal blood 40/150/185/120, tumour 45/125/85/68 (the phantom's).
+    /// from the side, with a bright nodule (blood HU, 12 voxels) on its far edge like a hemangioma's, which must not
+    /// count as a vessel. Liver HU 55/75/110/90, portal blood 40/150/185/120, tumour 45/125/85/68 (the phantom's).
     static func study(plugInside: Bool) -> (phases: [ContrastPhase: [Float]], liver: [Bool], tumour: [Int]) {
         var phases = [ContrastPhase: [Float]]()
         var liver = [Bool](repeating: true, count: grid.count), tumour: [Int] = []
@@ -18,7 +19,9 @@ struct TumourInVeinTests {
             let (i, j, k) = (n % grid.nx, (n / grid.nx) % grid.ny, n / (grid.nx * grid.ny))
             let inBranch = (14...16).contains(j) && (7...9).contains(k)
             let inPlug = (20...27).contains(i) && (plugInside ? (13...17).contains(j) : (17...21).contains(j)) && (6...10).contains(k)
-            if inPlug { labels[n] = 2; tumour.append(n) } else if inBranch { labels[n] = 1; liver[n] = false }
+            let plugEdge = plugInside ? 17 : 21
+            let inNodule = (22...24).contains(i) && (plugEdge + 1...plugEdge + 2).contains(j) && (8...9).contains(k)
+            if inPlug { labels[n] = 2; tumour.append(n) } else if inBranch || inNodule { labels[n] = 1; liver[n] = false }
         }
         for phase in ContrastPhase.acquisitionOrder {
             phases[phase] = labels.map { [liverHU, bloodHU, tumourHU][Int($0)][phase.index] }

@@ -15,10 +15,13 @@ import Foundation
 ///   in the arterial phase (peripheral nodules), with centripetal fill-in: the delayed core above the liver (≥ +5 HU);
 ///   or, for small ones whose nodules blur, the fill-in alone: arterial core ≤ liver, delayed core ≥ liver + 10 HU,
 ///   rim peak ≥ liver + 25 HU;
-/// - simple cyst (definitely benign): a water core (mean of the post-contrast core medians ≤ 18 HU: water is
-///   0-15 HU, necrotic tumour 20-40 HU) that does not enhance (portal venous − unenhanced core ≤ 12 HU);
-/// - necrosis: a non-enhancing centre (portal venous core ≤ 55 HU: necrotic tissue is 20-40 HU, a partial
-///   volume with its wall lifts the median) inside an enhancing wall (rim +35 HU or more).
+/// - simple cyst (definitely benign): a water core in the portal venous phase (≤ 18 HU: water is 0-15 HU, necrotic
+///   tumour 20-40 HU; the reference phase, which registration does not resample) that does not enhance (portal
+///   venous − unenhanced core ≤ 12 HU);
+/// - necrosis: a markedly hypoattenuating centre (portal venous core ≤ liver − 40 HU: necrotic tissue is 20-40 HU
+///   against a ~110 HU liver, while HCC washout is 10-30 HU below it) inside a wall brighter than it (rim ≥ core
+///   + 15 HU) and unequivocally above water (≥ 18 HU beyond the margin: a core that may be water is neither cyst
+///   nor necrosis, "if unsure, absent").
 /// - tumour in vein: the lesion touches two or more separate pieces of the portal lumen (`PortalLumen`: it fills
 ///   a branch) and its core enhances (late arterial or portal venous − unenhanced core ≥ 20 HU: tumour, not bland
 ///   thrombus);
@@ -104,15 +107,15 @@ public struct LesionCharacteriser: Sendable {
                                         value: coreDP, threshold: 10, margin: margin(del, core.count),
                                         also: coreAP <= 0 && rimPeakAP >= 25)
         let hemangioma = nodular.present ? nodular : fillIn
-        let rimEnhancement = a.rim[port] - a.rim[pre], coreEnhancement = a.core[port] - a.core[pre]
-        // Water: the mean of the three post-contrast core medians (three times the samples of one phase).
-        let water = (a.core[art] + a.core[port] + a.core[del]) / 3
-        let cyst = FeatureMeasurement("simple cyst", "mean post-contrast core HU (water, not enhancing)", value: water,
-                                      threshold: 18, margin: margin(port, 3 * core.count), below: true,
+        let coreEnhancement = a.core[port] - a.core[pre]
+        // Water in the portal venous core: the registration's reference phase, which no resampling moves (a small cyst's
+        // core in a misregistered phase catches its wall).
+        let cyst = FeatureMeasurement("simple cyst", "portal venous core HU (water, not enhancing)", value: a.core[port],
+                                      threshold: 18, margin: margin(port, core.count), below: true,
                                       also: coreEnhancement.isFinite ? coreEnhancement <= 12 : true)
-        let necrosis = FeatureMeasurement("necrosis", "portal venous core HU (non-enhancing centre in an enhancing wall)",
-                                          value: a.core[port], threshold: 55, margin: margin(port, core.count), below: true,
-                                          also: rimEnhancement >= 35 && !cyst.present)
+        let necrosis = FeatureMeasurement("necrosis", "portal venous core − liver, HU (a markedly hypoattenuating centre in a wall brighter than it)",
+                                          value: corePV, threshold: -40, margin: margin(port, core.count), below: true,
+                                          also: a.rim[port] - a.core[port] >= 15 && a.core[port] >= 18 + margin(port, core.count))
         let enhancement = max(a.core[art] - a.core[pre], a.core[port] - a.core[pre])
         let inVein = FeatureMeasurement("tumour in vein", "post-contrast − unenhanced core, HU (the lesion interrupts the portal lumen)",
                                         value: enhancement, threshold: 20, margin: margin(pre, core.count), also: portalPieces >= 2)

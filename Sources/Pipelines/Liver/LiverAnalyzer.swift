@@ -140,7 +140,8 @@ public struct LiverAnalyzer: Sendable {
             let size = LesionMeasurement.axialDiameters(c.voxels, grid: grid)
             let (attenuation, features, observation) = try characteriser.characterise(
                 c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: size.long,
-                portalPieces: portalLumen?.piecesTouched(by: c.voxels, grid: grid) ?? 0)
+                portalPieces: portalLumen?.piecesTouched(by: PortalLumen.withContiguousTissue(c.voxels, smoothed: smoothed, levels: levels,
+                                                                                             liver: liver, grid: grid), grid: grid) ?? 0)
             let assignment = LIRADS.categorize(observation)
             let before = try acquiredInput.map { input in
                 try characteriser.characterise(c.voxels, phases: input.phases, levels: input.levels, liver: liver, otherLesions: others,

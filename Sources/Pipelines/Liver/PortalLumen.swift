@@ -31,14 +31,60 @@ public struct PortalLumen: Sendable {
         labels = pieces.labels.map { $0 > 0 && pieces.sizes[Int($0) - 1] >= minimum ? $0 : 0 }
     }
 
-    /// How many separate pieces of the lumen lie within one voxel step (the largest spacing) of `voxels`.
-    public func piecesTouched(by voxels: [Int], grid: VolumeGrid) -> Int {
-        guard let box = try? VoxelBox(around: voxels, in: grid, marginMM: 2 * grid.spacing.max()) else { return 0 }
+    /// How many separate pieces of the lumen lie within one voxel step (the largest spacing) of `voxels` and run at
+    /// least `awayMM` from them: a vessel leaves the lesion, while a bright spot of the lesion's own edge (the
+    /// nodules of a hemangioma, bright in both phases) stays beside it.
+    public func piecesTouched(by voxels: [Int], grid: VolumeGrid, awayMM: Double = 5) -> Int {
+        guard let box = try? VoxelBox(around: voxels, in: grid, marginMM: awayMM + 2 * grid.spacing.max()) else { return 0 }
         var mask = [Bool](repeating: false, count: box.subgrid.count)
         for n in voxels { mask[box.inner(n)!] = true }
-        let near = BinaryMorphology.dilate(mask, radius: 1.01 * grid.spacing.max(), grid: box.subgrid, threads: 1)
-        var touched = Set<Int32>()
-        for m in near.indices where near[m] && labels[box.outer(m)] > 0 { touched.insert(labels[box.outer(m)]) }
-        return touched.count
+        let distance = EuclideanDistance.squaredDistance(to: true, in: mask, grid: box.subgrid, threads: 1)
+        let step = 1.01 * grid.spacing.max()
+        var touched = Set<Int32>(), away = Set<Int32>()
+        for m in 0..<box.subgrid.count {
+            let label = labels[box.outer(m)], d = Double(distance[m])
+            guard label > 0 else { continue }
+            if d <= step * step { touched.insert(label) }
+            if d >= awayMM * awayMM { away.insert(label) }
+        }
+        return touched.intersection(away).count
+    }
+
+    /// `voxels` (a lesion found inside `liver`, whose level the departures are measured from) with the tissue connected
+    /// to it that departs from the liver as the lesion does in every phase (within half the lesion's own departure, at
+    /// least `floorHU`), up to `reachMM` from it. The liver mask leaves out the large vessels at the hilum, so a
+    /// thrombus in one, and the part of a lesion that grows into it, lie outside the mask and beyond the detector's
+    /// growth; blood (bright in the portal venous phase) and parenchyma (without the lesion's arterial or washout
+    /// departure) do not pass.
+    public static func withContiguousTissue(_ voxels: [Int], smoothed phases: [ContrastPhase: [Float]], levels: PhaseLevels,
+                                            liver: [Bool], grid: VolumeGrid, reachMM: Double = 10, floorHU: Double = 15) -> [Int] {
+        guard !voxels.isEmpty, let box = try? VoxelBox(around: voxels, in: grid, marginMM: reachMM + grid.spacing.max()) else { return voxels }
+        let present = ContrastPhase.acquisitionOrder.filter { phases[$0] != nil }
+        let own = present.map { phase in LiverSegmenter.median(voxels.map { Double(phases[phase]![$0]) }) - levels[phase] }
+        func similar(_ n: Int) -> Bool {
+            for (p, phase) in present.enumerated() where abs(Double(phases[phase]![n]) - levels[phase] - own[p]) > max(floorHU, 0.5 * abs(own[p])) {
+                return false
+            }
+            return true
+        }
+        let sub = box.subgrid
+        var member = [Bool](repeating: false, count: sub.count)
+        for n in voxels { member[box.inner(n)!] = true }
+        let distance = EuclideanDistance.squaredDistance(to: true, in: member, grid: sub, threads: 1)
+        var queue = voxels.map { box.inner($0)! }, head = 0, grown = voxels
+        let (nx, plane) = (sub.nx, sub.nx * sub.ny)
+        while head < queue.count {
+            let m = queue[head]
+            head += 1
+            let (i, j, k) = (m % nx, (m / nx) % sub.ny, m / plane)
+            for (step, ok) in [(-1, i > 0), (1, i < nx - 1), (-nx, j > 0), (nx, j < sub.ny - 1), (-plane, k > 0), (plane, k < sub.nz - 1)] where ok {
+                let q = m + step, n = box.outer(q)
+                guard !member[q], Double(distance[q]) <= reachMM * reachMM, similar(n) else { continue }
+                member[q] = true
+                queue.append(q)
+                grown.append(n)
+            }
+        }
+        return grown.sorted()
     }
 }
