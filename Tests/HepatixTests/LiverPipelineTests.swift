@@ -52,16 +52,19 @@ struct LiverPipelineTests {
         // false positives 0.65 -> 0.25 per study, long axis 1.504 -> 1.43 mm on these seeds.
         #expect(third.falsePositivesPerStudy <= 0.5)
         #expect(third.medianLongAxisErrorMM <= 1.5)
+        // LI-RADS agreement at a third, denoised: 90.9 % on these seeds since necrosis is judged against the liver and
+        // cysts on the portal venous core (was 88.3 %; chosen on validation seeds 201-220, 90.9 -> 95.5 %).
+        #expect(third.categoryAgreement >= 0.90)
         // Open gap of issue 6: at a third of the dose the acceptance asks for denoised (CNN) or IR images whose
         // detection sensitivity stays within 0.03 of full dose. The denoiser at strength 0.5 (chosen on validation
-        // seeds 201-220, where it reached 0.988 sensitivity, as at full dose 1.000 - 0.012, and 90.9 % LI-RADS
-        // agreement) measured sensitivity 0.914 (full dose 0.988) and 88.3 % on these seeds: better than the noisy
-        // images (0.901, 72.4 %) but below the lines; it misses small rim-enhancing metastases, hemangiomas and an
-        // 11 mm HCC whose thin enhancing parts the network smooths. When a better model closes the gap these
-        // expectations pass and the known issue turns this test red: remove it then.
-        withKnownIssue("33 % dose, CNN-denoised: sensitivity and LI-RADS agreement below the acceptance lines") {
+        // seeds 201-220, where it reached 0.988 sensitivity, as at full dose 1.000 - 0.012) measured 0.914 (full
+        // dose 0.988) on these seeds: better than the noisy images (0.901) but below the line. The seven lesions it
+        // misses are at the detection limit even at full dose (found there through a few voxels that noise lifts over
+        // the seed floors; noise-free they clear them by a few HU), and the network smooths the thin rims, nodules and
+        // faint fill-in that carry them. When a better model closes the gap this expectation passes and the known
+        // issue turns this test red: remove it then.
+        withKnownIssue("33 % dose, CNN-denoised: sensitivity below the acceptance line") {
             #expect(third.sensitivity10mm >= full.sensitivity10mm - 0.03)
-            #expect(third.categoryAgreement >= 0.90)
         }
     }
 }
