@@ -2,9 +2,9 @@
 /// "unequivocal enhancing soft tissue in vein") from a lesion that only lies near a vein. Portal blood is bright in
 /// both the late arterial and the portal venous phase (hepatic veins fill only in the portal venous phase), so the
 /// lumen is the voxels within `reachMM` of the liver mask (which leaves the large vessels out) brighter than the
-/// liver by `lumenHU` in both, arterial blood (aorta, renal cortex: `arterialCeilingHU` above the liver) excluded. A thrombus that fills a branch stops
-/// the lumen at its tissue, and the branch resumes beyond it as a separate piece: a lesion touching two or more
-/// pieces sits where the lumen should run. Whether that tissue enhances (tumour, not bland thrombus) is the
+/// liver by `lumenHU` in both, arterial blood (aorta, renal cortex: `arterialCeilingHU` above the liver) excluded.
+/// A thrombus that fills a branch stops the lumen at its tissue, and the branch resumes beyond it as a separate
+/// piece: a lesion touching two or more pieces sits where the lumen should run. Whether that tissue enhances (tumour, not bland thrombus) is the
 /// characteriser's measurement.
 public struct PortalLumen: Sendable {
     /// Component label of every voxel of the grid (0 outside the lumen or in a piece below the minimum size).
@@ -17,7 +17,7 @@ public struct PortalLumen: Sendable {
     /// (late arterial aorta ~+225 HU, renal cortex ~+105, portal vein ~+75).
     public static let arterialCeilingHU = 95.0
 
-    /// The lumen of registered, smoothed `phases` inside `liver`, whose levels are `levels`; nil without a late
+    /// The lumen of registered, smoothed `phases` within `reachMM` of `liver` (the liver's levels are `levels`); nil without a late
     /// arterial phase (the lumen cannot then be told from hepatic veins).
     public init?(smoothed phases: [ContrastPhase: [Float]], levels: PhaseLevels, liver: [Bool], grid: VolumeGrid, lumenHU: Double = 35,
                  threads: Int = 0) {
