@@ -141,7 +141,7 @@ public struct LiverAnalyzer: Sendable {
             let (attenuation, features, observation) = try characteriser.characterise(
                 c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: size.long,
                 portalPieces: portalLumen?.piecesTouched(by: PortalLumen.withContiguousTissue(c.voxels, smoothed: smoothed, levels: levels,
-                                                                                             liver: liver, grid: grid), grid: grid) ?? 0)
+                                                                                             grid: grid), grid: grid) ?? 0)
             let assignment = LIRADS.categorize(observation)
             let before = try acquiredInput.map { input in
                 try characteriser.characterise(c.voxels, phases: input.phases, levels: input.levels, liver: liver, otherLesions: others,

@@ -4,8 +4,8 @@
 /// lumen is the voxels within `reachMM` of the liver mask (which leaves the large vessels out) brighter than the
 /// liver by `lumenHU` in both, arterial blood (aorta, renal cortex: `arterialCeilingHU` above the liver) excluded.
 /// A thrombus that fills a branch stops the lumen at its tissue, and the branch resumes beyond it as a separate
-/// piece: a lesion touching two or more pieces sits where the lumen should run. Whether that tissue enhances (tumour, not bland thrombus) is the
-/// characteriser's measurement.
+/// piece: a lesion touching two or more pieces sits where the lumen should run. Whether that tissue enhances
+/// (tumour, not bland thrombus) is the characteriser's measurement.
 public struct PortalLumen: Sendable {
     /// Component label of every voxel of the grid (0 outside the lumen or in a piece below the minimum size).
     public let labels: [Int32]
@@ -50,14 +50,14 @@ public struct PortalLumen: Sendable {
         return touched.intersection(away).count
     }
 
-    /// `voxels` (a lesion found inside `liver`, whose level the departures are measured from) with the tissue connected
-    /// to it that departs from the liver as the lesion does in every phase (within half the lesion's own departure, at
-    /// least `floorHU`), up to `reachMM` from it. The liver mask leaves out the large vessels at the hilum, so a
+    /// `voxels` (a lesion) with the tissue connected to it that departs from the liver (`levels`) as the lesion does
+    /// in every phase (within half the lesion's own departure, at least `floorHU`), up to `reachMM` from it, inside
+    /// the liver mask or not. The liver mask leaves out the large vessels at the hilum, so a
     /// thrombus in one, and the part of a lesion that grows into it, lie outside the mask and beyond the detector's
     /// growth; blood (bright in the portal venous phase) and parenchyma (without the lesion's arterial or washout
     /// departure) do not pass.
     public static func withContiguousTissue(_ voxels: [Int], smoothed phases: [ContrastPhase: [Float]], levels: PhaseLevels,
-                                            liver: [Bool], grid: VolumeGrid, reachMM: Double = 10, floorHU: Double = 15) -> [Int] {
+                                            grid: VolumeGrid, reachMM: Double = 10, floorHU: Double = 15) -> [Int] {
         guard !voxels.isEmpty, let box = try? VoxelBox(around: voxels, in: grid, marginMM: reachMM + grid.spacing.max()) else { return voxels }
         let present = ContrastPhase.acquisitionOrder.filter { phases[$0] != nil }
         let own = present.map { phase in LiverSegmenter.median(voxels.map { Double(phases[phase]![$0]) }) - levels[phase] }
