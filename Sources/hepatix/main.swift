@@ -33,15 +33,17 @@ usage: hepatix <command> [options]
               (scores against the truth); fbp/ir scan every slice in fan beam and reconstruct it; --denoise runs
               the shipped CNN denoiser (Models/ct-denoise-2.5d.onnx) on every phase first; --resect adds a planned
               resection (segments removed) to the standard ones whose future liver remnant is reported;
-              --cnn-liver segments the liver with the shipped CNN (Models/ct-liver-seg-2.5d.onnx) instead of the classical method
+              --cnn-liver segments the liver with the shipped CNN (Models/ct-liver-seg-2.5d.onnx) instead of the classical method;
+              --tumour-in-vein makes the phantom's first HCC invade a portal branch (the LR-TIV case)
   evaluate    [--seeds 1-20] [--dose 1,0.33] [--acquisition image|fbp|ir] [--denoise [--denoise-strength S]] [--cnn-liver]
-              [--threads N] [--out FILE.json] [--verbose]
+              [--tumour-in-vein] [--threads N] [--out FILE.json] [--verbose]
               the liver pipeline on many phantom studies, scored against their truth
   followup    BASELINE_DIR FOLLOWUP_DIR --interval-days D | --phantom SEED [--growth G] [--interval-days D] [--dose F]
               [--denoise] [--threads N] [--out DIR]
               two studies of one patient compared: per-lesion long-axis and volume change, LI-RADS threshold
               growth, RECIST 1.1 response (followup.json, both analyses)
-  phantom     --seed S [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--noise-free] [--extension nii|nii.gz] --out DIR
+  phantom     --seed S [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--noise-free] [--tumour-in-vein]
+              [--extension nii|nii.gz] --out DIR
               writes a synthetic multiphase study (phase-*.nii.gz, HU) and its truth label maps: the training-data recipe
   demo        [--out DIR] [--threads N] [--scans]
               analyse the default phantom study (seed 1) and print where its report is; --scans adds the
