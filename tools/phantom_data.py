@@ -7,11 +7,13 @@ import nibabel
 import numpy as np
 
 
-def render(hepatix, seed, folder, dose=None, acquisition="image", noise_free=False):
-    """Runs `hepatix phantom` once (a complete folder is reused) and returns the folder."""
+def render(hepatix, seed, folder, dose=None, acquisition="image", noise_free=False, registered=False):
+    """Runs `hepatix phantom` once (a complete folder is reused) and returns the folder; `registered` moves every
+    phase back onto the portal venous frame by its true misregistration."""
     if not os.path.exists(os.path.join(folder, "phase-delayed.nii")):
         cmd = [hepatix, "phantom", "--seed", str(seed), "--extension", "nii", "--out", folder, "--acquisition", acquisition]
         cmd += ["--noise-free"] if noise_free else ["--dose", str(dose)]
+        cmd += ["--registered"] if registered else []
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return folder
 

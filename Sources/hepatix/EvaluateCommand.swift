@@ -27,8 +27,11 @@ enum EvaluateCommand {
                     let misses = e.lesions.filter { $0.detected == nil }.map { "\($0.kind.rawValue) \(Int($0.truthLongAxisMM.rounded())) mm" }
                     let wrong = e.lesions.filter { $0.detected != nil && $0.measuredCategory != $0.truthCategory }
                         .map { "\($0.kind.rawValue) \($0.truthCategory.rawValue)->\($0.measuredCategory!.rawValue)" }
-                    print(String(format: "seed %llu dose %.2f: liver %.3f, segments %.3f, FP %d, noise %.1f HU, registration %.2f mm, missed [%@], miscategorised [%@]", seed, dose,
-                                 e.liverDice, e.meanSegmentDice, e.falsePositives, e.liverNoiseHU, e.registrationErrorMM.values.max() ?? 0, misses.joined(separator: ", "), wrong.joined(separator: ", ")))
+                    let sized = e.lesions.compactMap { l in l.measuredLongAxisMM.map { (l, $0) } }.filter { abs($0.1 - $0.0.truthLongAxisMM) > 1.5 }
+                        .map { String(format: "%@ %.1f->%.1f", $0.0.kind.rawValue, $0.0.truthLongAxisMM, $0.1) }
+                    print(String(format: "seed %llu dose %.2f: liver %.3f, segments %.3f, FP %d, noise %.1f HU, registration %.2f mm, missed [%@], miscategorised [%@], long axis off by > 1.5 mm [%@]", seed, dose,
+                                 e.liverDice, e.meanSegmentDice, e.falsePositives, e.liverNoiseHU, e.registrationErrorMM.values.max() ?? 0, misses.joined(separator: ", "),
+                                 wrong.joined(separator: ", "), sized.joined(separator: ", ")))
                     fflush(nil)
                 }
             }

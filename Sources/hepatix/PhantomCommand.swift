@@ -1,12 +1,15 @@
 import Foundation
 import Hepatix
 
-/// `hepatix phantom --seed S [--dose D] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--noise-free] --out DIR`:
+/// `hepatix phantom --seed S [--dose D] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--noise-free] [--registered] --out DIR`:
 /// renders a synthetic multiphase study and writes its phases (`phase-<slug>.nii[.gz]`, HU, float32) and truth
-/// label maps as NIfTI: the data recipe of the models trained under `tools/`.
+/// label maps as NIfTI: the data recipe of the models trained under `tools/`. `--registered` writes every phase moved
+/// back onto the portal venous frame by its true misregistration (trilinear, as the pipeline's registration
+/// resamples): the phases a perfect registration gives, for networks that read the phases together
+/// (`tools/denoise/train_denoiser.py --joint`).
 enum PhantomCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--seed", "--out", "--extension"]), flags: PhantomArguments.flags.union(["--noise-free"]))
+        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--seed", "--out", "--extension"]), flags: PhantomArguments.flags.union(["--noise-free", "--registered"]))
         guard let seed = UInt64(try a.required("--seed")) else { throw CLIError("--seed takes a non-negative integer") }
         let out = try a.required("--out")
         let ext = a["--extension"] ?? "nii.gz"
@@ -19,7 +22,8 @@ enum PhantomCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let start = Date()
         let phantom = try AbdomenStudy.render(anatomy: PhantomArguments.anatomy(a, seed: seed), noiseSeed: seed, options: options)
-        for (phase, volume) in phantom.study.phases {
+        let phases = a.has("--registered") ? try phantom.phasesOnPortalFrame(threads: options.threads) : phantom.study.phases
+        for (phase, volume) in phases {
             try volume.nifti().write(out + "/phase-\(phase.slug).\(ext)")
         }
         try phantom.writeTruthNIfTI(to: out)

@@ -43,7 +43,7 @@ usage: hepatix <command> [options]
               two studies of one patient compared: per-lesion long-axis and volume change, LI-RADS threshold
               growth, RECIST 1.1 response (followup.json, both analyses)
   phantom     --seed S [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--noise-free] [--tumour-in-vein]
-              [--extension nii|nii.gz] --out DIR
+              [--registered] [--extension nii|nii.gz] --out DIR
               writes a synthetic multiphase study (phase-*.nii.gz, HU) and its truth label maps: the training-data recipe
   demo        [--out DIR] [--threads N] [--scans]
               analyse the default phantom study (seed 1) and print where its report is; --scans adds the

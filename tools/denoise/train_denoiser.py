@@ -16,8 +16,15 @@ convolutions at export, so the ONNX model maps HU to HU: input [1, 3, H, W], out
 Validation (seeds 201-203, 33 % dose, image-domain and FBP): noise SD in the liver, RMSE against the noise-free
 image in the liver, and lesion contrast (mean lesion - mean liver) kept, written to OUT/metrics.json.
 
+--joint trains the experimental multiphase denoiser (ct-denoise-4phase-2.5d.onnx; not shipped: see Models/README.md)
+instead: the four phases registered onto the portal venous frame (`hepatix phantom --registered`: moved back by their
+true misregistration, as the pipeline's registration resamples them) go in together, [1, 12, H, W] = (unenhanced, arterial, portal, delayed) x (z-1, z, z+1),
+and come out together, [1, 4, H, W]. A lesion's outline is the same in every phase while the noise is independent, so
+the network can keep faint lesion edges that a single noisy phase does not show. Samples: 24 axial positions per
+study (12 through lesions), each with all four phases.
+
 usage: train_denoiser.py --hepatix .build/release/hepatix --out Models [--work /tmp/denoise-data] [--steps 2500]
-                         [--lesion-weight 1] [--fixture Tests/Fixtures/denoise]
+                         [--lesion-weight 1] [--fixture Tests/Fixtures/denoise] [--joint]
 """
 import argparse
 import json
@@ -38,44 +45,59 @@ IMAGE_DOSES = [0.25, 0.33, 0.5, 0.25, 0.33, 1.0]
 
 
 class Denoiser(nn.Module):
-    """Residual 2.5D DnCNN: the middle slice minus the predicted noise."""
+    """Residual 2.5D DnCNN over `phases` phases given as slice triplets: each middle slice minus its predicted noise."""
 
-    def __init__(self, depth, width):
+    def __init__(self, depth, width, phases=1):
         super().__init__()
-        layers = [nn.Conv2d(3, width, 3, padding=1), nn.ReLU()]
+        layers = [nn.Conv2d(3 * phases, width, 3, padding=1), nn.ReLU()]
         for _ in range(depth - 2):
             layers += [nn.Conv2d(width, width, 3, padding=1), nn.ReLU()]
-        layers += [nn.Conv2d(width, 1, 3, padding=1)]
+        layers += [nn.Conv2d(width, phases, 3, padding=1)]
         self.body = nn.Sequential(*layers)
 
     def forward(self, x):
-        return x[:, 1:2] - self.body(x)
+        return x[:, 1::3] - self.body(x)
 
 
-def build_samples(hepatix, work, seeds, rng):
-    """Input triplets and targets (scaled HU) with each sample's liver and lesion masks, from every training study:
-    per phase, six slices through lesions (lesions are rare; a network that seldom sees one learns to smooth it
-    away) and six anywhere."""
+def study_folders(hepatix, work, seed, acquisition, dose, joint):
+    """The noise-free and the noisy rendering of one study (registered onto the portal venous frame when `joint`)."""
+    tag = "-reg" if joint else ""
+    clean = render(hepatix, seed, f"{work}/clean-{seed}{tag}", noise_free=True, registered=joint)
+    noisy = render(hepatix, seed, f"{work}/{acquisition}-{dose}-{seed}{tag}", dose=dose, acquisition=acquisition, registered=joint)
+    return clean, noisy
+
+
+def network_input(phases, z):
+    """The input of slice z: each phase's triplet, phases in order, as [3 * len(phases), y, x] (scaled)."""
+    return np.concatenate([triplet(v, z) for v in phases]) / SCALE
+
+
+def build_samples(hepatix, work, seeds, rng, joint):
+    """Inputs and targets (scaled HU) with each sample's liver and lesion masks, from every training study: half of
+    the slices through lesions (lesions are rare; a network that seldom sees one learns to smooth it away), half
+    anywhere; per phase 12 slices, or 24 slices with all four phases when `joint`."""
     inputs, targets, livers, lesions = [], [], [], []
     studies = [(seed, "image", IMAGE_DOSES[(seed - seeds[0]) % len(IMAGE_DOSES)]) for seed in seeds]
     studies += [(seed, "fbp", 0.25 if seed % 2 else 0.33) for seed in seeds[:12]]
     for seed, acquisition, dose in studies:
-        clean = render(hepatix, seed, f"{work}/clean-{seed}", noise_free=True)
-        noisy = render(hepatix, seed, f"{work}/{acquisition}-{dose}-{seed}", dose=dose, acquisition=acquisition)
+        clean, noisy = study_folders(hepatix, work, seed, acquisition, dose, joint)
         liver = load(clean, "truth-liver.nii.gz") > 0.5
         lesion = load(clean, "truth-lesions.nii.gz") > 0.5
         with_lesion = np.flatnonzero(lesion.any(axis=(1, 2)))
-        for phase in PHASES:
-            x, y = load(noisy, f"phase-{phase}.nii"), load(clean, f"phase-{phase}.nii")
-            picks = list(rng.choice(with_lesion, min(6, len(with_lesion)), replace=False))
-            picks += list(rng.choice(np.setdiff1d(np.arange(x.shape[0]), picks), 12 - len(picks), replace=False))
+        groups = [PHASES] if joint else [[phase] for phase in PHASES]
+        count = 24 if joint else 12
+        for group in groups:
+            xs = [load(noisy, f"phase-{phase}.nii") for phase in group]
+            ys = [load(clean, f"phase-{phase}.nii") for phase in group]
+            picks = list(rng.choice(with_lesion, min(count // 2, len(with_lesion)), replace=False))
+            picks += list(rng.choice(np.setdiff1d(np.arange(xs[0].shape[0]), picks), count - len(picks), replace=False))
             for z in picks:
-                inputs.append(triplet(x, z) / SCALE)
-                targets.append(y[z][None] / SCALE)
+                inputs.append(network_input(xs, z))
+                targets.append(np.stack([y[z] for y in ys]) / SCALE)
                 livers.append(liver[z])
                 lesions.append(lesion[z])
         print(f"  seed {seed} {acquisition} {dose}: {len(inputs)} samples", flush=True)
-    return np.stack(inputs), np.stack(targets), np.stack(livers), np.stack(lesions)
+    return np.stack(inputs).astype(np.float32), np.stack(targets).astype(np.float32), np.stack(livers), np.stack(lesions)
 
 
 def lesion_weights(lesions, weight):
@@ -103,7 +125,7 @@ def batch(inputs, targets, livers, lesions, weights, size, patch, rng):
         elif u < 5 / 6 and livers[n].any():
             where = np.argwhere(livers[n])
         else:
-            where = np.argwhere(targets[n, 0] > -5)
+            where = np.argwhere(targets[n].max(axis=0) > -5)
         cy, cx = where[rng.integers(len(where))]
         y0 = int(np.clip(cy - patch // 2, 0, h - patch))
         x0 = int(np.clip(cx - patch // 2, 0, w - patch))
@@ -121,7 +143,7 @@ def export(model, path):
         convs[-1].weight *= SCALE
         convs[-1].bias *= SCALE
     model.eval()
-    dummy = torch.zeros(1, 3, 64, 64)
+    dummy = torch.zeros(1, convs[0].in_channels, 64, 64)
     torch.onnx.export(model, dummy, path, input_names=["slices"], output_names=["denoised"], opset_version=17,
                       dynamic_axes={"slices": {2: "height", 3: "width"}, "denoised": {2: "height", 3: "width"}},
                       dynamo=False)
@@ -131,41 +153,47 @@ def export(model, path):
         convs[-1].bias /= SCALE
 
 
-def denoise_volume(model, volume):
-    """Every slice of a [z, y, x] HU volume through the network (scaled), in HU."""
-    out = np.empty_like(volume)
+def denoise_volumes(model, volumes):
+    """Every slice of [z, y, x] HU volumes (one, or the four phases of a joint model) through the network, in HU."""
+    outs = [np.empty_like(v) for v in volumes]
     with torch.no_grad():
-        for z in range(volume.shape[0]):
-            out[z] = model(torch.from_numpy(triplet(volume, z)[None] / SCALE))[0, 0].numpy() * SCALE
-    return out
+        for z in range(volumes[0].shape[0]):
+            y = model(torch.from_numpy(network_input(volumes, z)[None].astype(np.float32)))[0].numpy() * SCALE
+            for out, slice_ in zip(outs, y):
+                out[z] = slice_
+    return outs
 
 
-def write_fixture(model, work, folder):
-    """A 96 x 96 crop of held-out seed 201 (portal venous, 33 % dose, slices 39-41) and the PyTorch output for it, as
-    raw float32 (`slices.f32` [1, 3, 96, 96] and `denoised.f32` [1, 1, 96, 96], HU): the peer our engine is checked against."""
+def write_fixture(model, work, folder, joint):
+    """A 96 x 96 crop of held-out seed 201 (33 % dose, slices 39-41; portal venous, or all four registered phases when
+    `joint`) and the PyTorch output for it, as raw float32 (`slices.f32` [1, 3P, 96, 96] and `denoised.f32`
+    [1, P, 96, 96], HU): the peer our engine is checked against."""
     os.makedirs(folder, exist_ok=True)
-    x = load(f"{work}/image-0.33-201", "phase-portal.nii")
-    crop = np.ascontiguousarray(triplet(x, 40)[None, :, 100:196, 60:156])
+    group = PHASES if joint else ["portal"]
+    noisy = f"{work}/image-0.33-201" + ("-reg" if joint else "")
+    crop = np.ascontiguousarray(network_input([load(noisy, f"phase-{p}.nii") for p in group], 40)[None, :, 100:196, 60:156] * SCALE)
     with torch.no_grad():
         y = model(torch.from_numpy(crop / SCALE)).numpy() * SCALE
     crop.astype("<f4").tofile(os.path.join(folder, "slices.f32"))
     y.astype("<f4").tofile(os.path.join(folder, "denoised.f32"))
 
 
-def validate(hepatix, work, model, seeds):
-    """Liver noise, RMSE against noise-free and lesion contrast kept, before and after denoising, per acquisition."""
+def validate(hepatix, work, model, seeds, joint):
+    """Liver noise, RMSE against noise-free and lesion contrast kept (portal venous phase), before and after
+    denoising, per acquisition."""
     metrics = {}
     for acquisition in ["image", "fbp"]:
         rows = []
         for seed in seeds:
-            clean = render(hepatix, seed, f"{work}/clean-{seed}", noise_free=True)
-            noisy = render(hepatix, seed, f"{work}/{acquisition}-0.33-{seed}", dose=0.33, acquisition=acquisition)
+            clean, noisy = study_folders(hepatix, work, seed, acquisition, 0.33, joint)
             liver = load(clean, "truth-liver.nii.gz") > 0.5
             lesions = load(clean, "truth-lesions.nii.gz").astype(int)
             parenchyma = liver & (lesions == 0)
+            group = PHASES if joint else ["portal"]
             y = load(clean, "phase-portal.nii")
-            x = load(noisy, "phase-portal.nii")
-            d = denoise_volume(model, x)
+            xs = [load(noisy, f"phase-{p}.nii") for p in group]
+            x = xs[group.index("portal")]
+            d = denoise_volumes(model, xs)[group.index("portal")]
             row = {}
             for name, v in [("input", x), ("denoised", d)]:
                 residual = (v - y)[parenchyma]
@@ -196,15 +224,16 @@ def main():
     ap.add_argument("--batch", type=int, default=24)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--lesion-weight", type=float, default=1.0, help="loss weight on lesions and their edge")
+    ap.add_argument("--joint", action="store_true", help="the multiphase denoiser (four registered phases in and out)")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
     os.makedirs(a.out, exist_ok=True)
     start = time.time()
     print("rendering and sampling training studies", flush=True)
-    inputs, targets, livers, lesions = build_samples(a.hepatix, a.work, list(range(101, 131)), rng)
+    inputs, targets, livers, lesions = build_samples(a.hepatix, a.work, list(range(101, 131)), rng, a.joint)
     data_seconds = time.time() - start
-    model = Denoiser(a.depth, a.width)
+    model = Denoiser(a.depth, a.width, len(PHASES) if a.joint else 1)
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=1e-3, total_steps=a.steps, pct_start=0.05)
     weights = lesion_weights(lesions, a.lesion_weight)
@@ -220,19 +249,20 @@ def main():
         if step % 100 == 0 or step == a.steps - 1:
             print(f"  step {step}: loss {running:.5f} (RMSE {np.sqrt(running) * SCALE:.2f} HU), {time.time() - start:.0f} s", flush=True)
     train_seconds = time.time() - start - data_seconds
-    torch.save(model.state_dict(), os.path.join(a.work, "denoiser.pt"))
+    name = "ct-denoise-4phase-2.5d" if a.joint else "ct-denoise-2.5d"
+    torch.save(model.state_dict(), os.path.join(a.work, f"{name}.pt"))
     print("validating on seeds 201-203", flush=True)
-    metrics = validate(a.hepatix, a.work, model, [201, 202, 203])
-    write_fixture(model, a.work, a.fixture)
-    path = os.path.join(a.out, "ct-denoise-2.5d.onnx")
+    metrics = validate(a.hepatix, a.work, model, [201, 202, 203], a.joint)
+    write_fixture(model, a.work, a.fixture, a.joint)
+    path = os.path.join(a.out, f"{name}.onnx")
     export(model, path)
     parameters = sum(p.numel() for p in model.parameters())
     summary = {"model": os.path.basename(path), "depth": a.depth, "width": a.width, "parameters": parameters,
                "flops_per_pixel": 2 * parameters, "steps": a.steps, "batch": a.batch, "patch": a.patch,
-               "lesion_weight": a.lesion_weight, "samples": len(inputs),
+               "lesion_weight": a.lesion_weight, "joint_phases": PHASES if a.joint else None, "samples": len(inputs),
                "final_training_rmse_hu": float(np.sqrt(running) * SCALE), "data_seconds": round(data_seconds),
                "training_seconds": round(train_seconds), "torch": torch.__version__, "validation_33_percent_dose": metrics}
-    with open(os.path.join(a.out, "ct-denoise-2.5d.json"), "w") as f:
+    with open(os.path.join(a.out, f"{name}.json"), "w") as f:
         json.dump(summary, f, indent=2)
     print(json.dumps(summary, indent=2))
 

@@ -54,7 +54,7 @@ public struct PhantomEvaluation: Sendable, Codable {
         var errors: [String: Double] = [:]
         for r in output.result.registrations {
             guard let phase = ContrastPhase.acquisitionOrder.first(where: { $0.slug == r.phase }) else { continue }
-            let moved = AffineResampling.Map.rigidZ(angle: a.phaseRotations[phase.index], translation: a.phaseShifts[phase.index])
+            let moved = a.motion(of: phase)
             let found = PhaseRegistration.map(r.parameters), centre = portal.centre
             errors[r.phase] = liverPoints.map { p in
                 let d = (centre + found.apply(p - centre)) - moved.apply(p)
