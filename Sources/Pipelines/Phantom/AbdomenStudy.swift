@@ -66,10 +66,9 @@ public struct AbdomenStudy: Sendable {
                 PhantomPainter.hounsfield(tissue: $0, lesion: $1, phase: phase, lesions: anatomy.lesions)
             }
             var volume = blocks.average(hu)
-            let shift = anatomy.phaseShifts[phase.index], angle = anatomy.phaseRotations[phase.index]
-            if shift != .zero || angle != 0 {
+            if anatomy.phaseShifts[phase.index] != .zero || anatomy.phaseRotations[phase.index] != 0 {
                 // The scanner sees the patient moved by T: image(p) = anatomy(T⁻¹ p).
-                let map = AffineResampling.Map.rigidZ(angle: angle, translation: shift).inverse!
+                let map = anatomy.motion(of: phase).inverse!
                 volume = AffineResampling.resample(volume, grid: grid, map: map, threads: options.threads)
             }
             let noiseSeed = seed &* 31 &+ UInt64(phase.index)
