@@ -7,7 +7,8 @@ import Foundation
 ///   (hepatic veins are not yet opacified in the late arterial phase); the horizontal right and left branches
 ///   make the slice with most such voxels, just above the split;
 /// - **hepatic-vein azimuths**: voxels bright in the portal venous phase but not in the arterial phase, above
-///   the bifurcation and outside the IVC, grouped by azimuth about the IVC axis into the three strongest peaks.
+///   the bifurcation, within `veinReachMM` of the liver and outside the IVC, grouped by azimuth about the IVC axis
+///   into the three strongest peaks.
 public struct VesselLandmarks: Sendable {
     /// How much brighter than the liver a vessel voxel is, HU.
     public var brightHU = 35.0
@@ -15,6 +16,10 @@ public struct VesselLandmarks: Sendable {
     public var cavaHU = 20.0
     /// IVC radius used to mask it out, mm.
     public var cavaRadiusMM = 12.5
+    /// Hepatic-vein voxels are counted within this distance of the liver mask, mm: a threshold-based mask stops at
+    /// a vein's wall where the vein runs in a fissure or along the surface (the left hepatic vein, often), and then
+    /// leaves it out.
+    public var veinReachMM = 5.0
 
     /// The default method.
     public init() {}
@@ -93,11 +98,12 @@ public struct VesselLandmarks: Sendable {
         let bifurcationSlice = smoothed.indices.max { smoothed[$0] < smoothed[$1] } ?? (low + high) / 2
         let bifurcationZ = portal.position(i: 0, j: 0, k: Double(bifurcationSlice)).z - 2
         // Hepatic veins: azimuth histogram (2° bins) of vein voxels above the bifurcation.
+        let veinZone = BinaryMorphology.dilate(liver, radius: veinReachMM, grid: try portal.voxelGrid())
         var histogram = [Double](repeating: 0, count: 180)
         for k in 0..<nz {
             let z = portal.position(i: 0, j: 0, k: Double(k)).z
             guard z > bifurcationZ + 8 else { continue }
-            for n in 0..<plane where liver[k * plane + n] && !cavaMask[k * plane + n] {
+            for n in 0..<plane where veinZone[k * plane + n] && !cavaMask[k * plane + n] {
                 let pv = Double(portal.voxels[k * plane + n])
                 let art = arterial.map { Double($0.voxels[k * plane + n]) }
                 guard pv > portalLevel + brightHU, art.map({ $0 < (arterialLevel ?? 0) + 15 }) ?? true else { continue }
