@@ -84,9 +84,11 @@ public struct VesselLandmarks: Sendable {
         // they are looked for within 10 mm of it.
         var count = [Double](repeating: 0, count: nz)
         let artLevel = arterialLevel ?? portalLevel
-        let nearLiver = BinaryMorphology.dilate(liver, radius: 10, grid: try portal.voxelGrid())
+        // Squared distance to the liver mask (mm²): portal branches are looked for within 10 mm, hepatic veins within
+        // `veinReachMM`.
+        let distanceToLiver = EuclideanDistance.squaredDistance(to: true, in: liver, grid: try portal.voxelGrid())
         for k in low...high {
-            for n in 0..<plane where nearLiver[k * plane + n] && !cavaMask[k * plane + n] {
+            for n in 0..<plane where distanceToLiver[k * plane + n] <= 100 && !cavaMask[k * plane + n] {
                 let pv = Double(portal.voxels[k * plane + n])
                 let art = arterial.map { Double($0.voxels[k * plane + n]) } ?? pv
                 // Portal veins keep enhancing into the portal venous phase; APHE lesions and hemangioma
@@ -98,12 +100,12 @@ public struct VesselLandmarks: Sendable {
         let bifurcationSlice = smoothed.indices.max { smoothed[$0] < smoothed[$1] } ?? (low + high) / 2
         let bifurcationZ = portal.position(i: 0, j: 0, k: Double(bifurcationSlice)).z - 2
         // Hepatic veins: azimuth histogram (2° bins) of vein voxels above the bifurcation.
-        let veinZone = BinaryMorphology.dilate(liver, radius: veinReachMM, grid: try portal.voxelGrid())
+        let veinReach2 = Float(veinReachMM * veinReachMM)
         var histogram = [Double](repeating: 0, count: 180)
         for k in 0..<nz {
             let z = portal.position(i: 0, j: 0, k: Double(k)).z
             guard z > bifurcationZ + 8 else { continue }
-            for n in 0..<plane where veinZone[k * plane + n] && !cavaMask[k * plane + n] {
+            for n in 0..<plane where distanceToLiver[k * plane + n] <= veinReach2 && !cavaMask[k * plane + n] {
                 let pv = Double(portal.voxels[k * plane + n])
                 let art = arterial.map { Double($0.voxels[k * plane + n]) }
                 guard pv > portalLevel + brightHU, art.map({ $0 < (arterialLevel ?? 0) + 15 }) ?? true else { continue }
