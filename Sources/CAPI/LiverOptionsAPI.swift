@@ -8,6 +8,7 @@ final class LiverOptionsBox {
     var strength = CNNDenoiser.defaultStrength
     var resections = FutureLiverRemnant.Resection.standard
     var liverNetwork: CNNLiverSegmenter? = nil
+    var lesionNetwork: CNNLesionSegmenter? = nil
 }
 
 /// Sets (enable non-zero) or clears one of the options' networks: `load` reads the model at `modelPath`, or the shipped
@@ -45,6 +46,15 @@ public func hx_liver_options_set_liver_network(_ ctx: OpaquePointer?, _ options:
     withContext(ctx) { _ in
         try setNetwork(options, enable, modelPath, shipped: CNNLiverSegmenter.shippedModelName,
                        load: { try CNNLiverSegmenter(path: $0) }, assign: { $0.liverNetwork = $1 })
+    }
+}
+
+@c @implementation
+public func hx_liver_options_set_lesion_network(_ ctx: OpaquePointer?, _ options: OpaquePointer?, _ enable: Int32,
+                                                _ modelPath: UnsafePointer<CChar>?) -> hx_status {
+    withContext(ctx) { _ in
+        try setNetwork(options, enable, modelPath, shipped: CNNLesionSegmenter.shippedModelName,
+                       load: { try CNNLesionSegmenter(path: $0) }, assign: { $0.lesionNetwork = $1 })
     }
 }
 

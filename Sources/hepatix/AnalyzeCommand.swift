@@ -3,15 +3,19 @@ import Hepatix
 
 /// `hepatix analyze DICOM_DIR... | --phantom SEED [--dose D] [--acquisition image|fbp|ir] [--size NX,NY,NZ]
 /// [--denoise | --denoiser M.onnx] [--denoise-strength S] [--resect 5,6,7,8] [--cnn-liver | --liver-model M.onnx]
-/// [--tumour-in-vein] [--threads N] --out DIR`:
+/// [--cnn-lesions | --lesion-model M.onnx] [--tumour-in-vein] [--threads N] --out DIR`:
 /// the liver pipeline on a multiphase DICOM study or the built-in phantom study, writing the report, `analysis.json`,
 /// NIfTIs and, for a phantom, `evaluation.json` (scores against its truth).
 enum AnalyzeCommand {
+    /// Options that take a value and flags of `analyzer(_:threads:)`, shared by every command that analyses.
+    static let analyzerValued: Set<String> = ["--threads", "--out", "--denoiser", "--denoise-strength", "--resect", "--liver-model", "--lesion-model"]
+    static let analyzerFlags: Set<String> = ["--denoise", "--cnn-liver", "--cnn-lesions"]
+
     static func run(_ args: ArraySlice<String>) throws {
         let (paths, rest) = DicomCommand.pathsAndOptions(args)
         if !paths.isEmpty { return try analyzeDicom(paths, rest) }
-        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--phantom", "--out", "--denoiser", "--denoise-strength", "--resect", "--liver-model"]),
-                              flags: PhantomArguments.flags.union(["--denoise", "--cnn-liver"]))
+        let a = try Arguments(args, valued: PhantomArguments.valued.union(analyzerValued).union(["--phantom"]),
+                              flags: PhantomArguments.flags.union(analyzerFlags))
         let out = a["--out"] ?? "out/analysis"
         guard let seedText = a["--phantom"], let seed = UInt64(seedText) else { throw CLIError("analyze needs --phantom SEED") }
         let options = try PhantomArguments.options(a)
@@ -21,7 +25,7 @@ enum AnalyzeCommand {
 
     /// `hepatix analyze DICOM_DIR... [--threads N] --out DIR`: the pipeline on a multiphase CT study read from DICOM.
     static func analyzeDicom(_ paths: [String], _ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: ["--threads", "--out", "--denoiser", "--denoise-strength", "--resect", "--liver-model"], flags: ["--denoise", "--cnn-liver"])
+        let a = try Arguments(args, valued: analyzerValued, flags: analyzerFlags)
         let out = a["--out"] ?? "out/analysis"
         let threads = try a.int("--threads", default: 0)
         let bar = ProgressBar(label: "analyze")
@@ -83,7 +87,8 @@ enum AnalyzeCommand {
     /// The pipeline on `threads` workers, with the CNN denoiser when `--denoise` (shipped model) or
     /// `--denoiser M.onnx` is given, at `--denoise-strength S` (0-1) when given; `--resect 5,6,7,8` adds a planned
     /// resection (Couinaud segments removed) to the standard ones whose future liver remnant is reported;
-    /// `--cnn-liver` (shipped model) or `--liver-model M.onnx` segments the liver by the CNN path.
+    /// `--cnn-liver` (shipped model) or `--liver-model M.onnx` segments the liver by the CNN path; `--cnn-lesions`
+    /// (shipped model) or `--lesion-model M.onnx` adds the multiphase lesion network's proposals to the detector's seeds.
     static func analyzer(_ a: Arguments, threads: Int) throws -> LiverAnalyzer {
         var analyzer = LiverAnalyzer()
         analyzer.threads = threads
@@ -100,6 +105,7 @@ enum AnalyzeCommand {
             } catch let e as LiverAnalysisError { throw CLIError("--resect: \(e)") }
         }
         if a.has("--cnn-liver") || a["--liver-model"] != nil { analyzer.liverNetwork = try CNNLiverSegmenter(path: a["--liver-model"]) }
+        if a.has("--cnn-lesions") || a["--lesion-model"] != nil { analyzer.lesionNetwork = try CNNLesionSegmenter(path: a["--lesion-model"]) }
         if a.has("--denoise") || a["--denoiser"] != nil { analyzer.denoiser = try CNNDenoiser(path: a["--denoiser"], strength: strength) }
         return analyzer
     }

@@ -5,7 +5,8 @@ import Hepatix
 /// many phantom studies, scored against their truth (the acceptance figures of the liver analysis).
 enum EvaluateCommand {
     static func run(_ args: ArraySlice<String>) throws {
-        let a = try Arguments(args, valued: PhantomArguments.valued.union(["--seeds", "--out", "--denoiser", "--denoise-strength", "--liver-model"]), flags: PhantomArguments.flags.union(["--verbose", "--denoise", "--cnn-liver"]))
+        let a = try Arguments(args, valued: PhantomArguments.valued.union(AnalyzeCommand.analyzerValued).union(["--seeds"]),
+                              flags: PhantomArguments.flags.union(AnalyzeCommand.analyzerFlags).union(["--verbose"]))
         let range = (a["--seeds"] ?? "1-20").split(separator: "-").compactMap { UInt64($0) }
         guard range.count == 2 || range.count == 1 else { throw CLIError("--seeds takes A-B or A") }
         let seeds = range[0]...(range.last!)

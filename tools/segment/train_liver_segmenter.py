@@ -44,12 +44,12 @@ def block(cin, cout):
 
 
 class UNet(nn.Module):
-    """Small 2.5D U-Net: HU in (scaled by 1/100 inside), two logits out."""
+    """Small 2.5D U-Net: HU in (`channels` slices, scaled by 1/100 inside), `classes` logits out."""
 
-    def __init__(self, widths=(16, 32, 64, 128)):
+    def __init__(self, widths=(16, 32, 64, 128), channels=3, classes=2):
         super().__init__()
         self.down = nn.ModuleList()
-        cin = 3
+        cin = channels
         for w in widths:
             self.down.append(block(cin, w))
             cin = w
@@ -59,7 +59,7 @@ class UNet(nn.Module):
             self.up.append(nn.ConvTranspose2d(cin, w, 2, stride=2))
             self.merge.append(block(2 * w, w))
             cin = w
-        self.head = nn.Conv2d(cin, 2, 1)
+        self.head = nn.Conv2d(cin, classes, 1)
 
     def forward(self, x):
         x = x * 0.01
@@ -103,11 +103,12 @@ def batch(inputs, labels, rng, size, count):
     return torch.from_numpy(np.stack(xs).astype(np.float32)), torch.from_numpy(np.stack(ys))
 
 
-def loss_of(logits, target):
+def loss_of(logits, target, class_weights=None):
+    """Cross entropy (classes weighted by `class_weights` when given) + soft Dice of class 1."""
     probability = torch.softmax(logits, dim=1)[:, 1]
     liver = (target == 1).float()
     dice = (2 * (probability * liver).sum() + 1) / (probability.sum() + liver.sum() + 1)
-    return F.cross_entropy(logits, target) + (1 - dice)
+    return F.cross_entropy(logits, target, weight=class_weights) + (1 - dice)
 
 
 def largest_component(mask):

@@ -38,7 +38,7 @@ public struct CNNLiverSegmenter: Sendable {
     /// - Throws: `InferenceError` when the volume holds non-finite values or the network fails; `LiverAnalysisError`
     ///   when it finds no liver.
     public func segment(_ volume: PatientVolume) throws -> [Bool] {
-        let (input, same) = try onTrainingGrid(volume)
+        let (input, same) = try Self.onTrainingGrid(volume, threads: threads)
         var probability = [Float](repeating: 0, count: input.voxels.count)
         let (nx, plane) = (input.nx, input.nx * input.ny)
         try SliceNetwork(model: model, outputChannels: 2, multiple: Self.sizeMultiple).run(input, threads: threads, progress: nil) { s in
@@ -81,7 +81,7 @@ public struct CNNLiverSegmenter: Sendable {
     public func occlusion(_ volume: PatientVolume, slice k: Int, patch: Int = 24) throws -> Occlusion {
         guard (0..<volume.nz).contains(k), patch > 0 else { throw InferenceError("slice \(k) is outside the volume (0..<\(volume.nz))") }
         guard volume.voxels.allSatisfy({ $0.isFinite }) else { throw InferenceError("the volume holds NaN or infinite values") }
-        let (input, _) = try onTrainingGrid(volume)
+        let (input, _) = try Self.onTrainingGrid(volume, threads: threads)
         let z = volume.position(i: Double(volume.nx - 1) / 2, j: Double(volume.ny - 1) / 2, k: Double(k)).z
         let slice = min(input.nz - 1, max(0, Int(((z - input.origin.z) / input.spacing.z).rounded())))
         let network = SliceNetwork(model: model, outputChannels: 2, multiple: Self.sizeMultiple)
@@ -118,7 +118,8 @@ public struct CNNLiverSegmenter: Sendable {
     }
 
     /// `volume` on the network's training grid, and whether that is its own grid (then it is returned as is).
-    private func onTrainingGrid(_ volume: PatientVolume) throws -> (PatientVolume, same: Bool) {
+    /// The lesion segmenter was trained on the same grid.
+    static func onTrainingGrid(_ volume: PatientVolume, threads: Int) throws -> (PatientVolume, same: Bool) {
         let standard = try Self.trainingGrid(covering: volume)
         let same = standard.nx == volume.nx && standard.ny == volume.ny && standard.nz == volume.nz
             && standard.axisI == volume.axisI && standard.axisJ == volume.axisJ && standard.axisK == volume.axisK

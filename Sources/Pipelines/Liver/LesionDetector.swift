@@ -43,9 +43,11 @@ public struct LesionDetector: Sendable {
     /// Candidates inside `liver` (which should exclude the IVC), largest first. Seeds come from `raw` phases
     /// blurred two ways (3D binomial: least noise; in-plane binomial: keeps lesions only two slices thick),
     /// each thresholded at `noiseSigmas` of its own noise; growth and extent use `smoothed` (median) phases,
-    /// whose edges stay sharp.
+    /// whose edges stay sharp. `proposed` voxels (e.g. `CNNLesionSegmenter`'s) are seeds too; a candidate that only
+    /// they seed (no rule fired there) grows into them as well as into the voxels that depart from the liver, while
+    /// candidates the rules seed grow as without proposals. Both pass the same vessel tests and size floors.
     public func detect(raw: [ContrastPhase: [Float]], smoothed: [ContrastPhase: [Float]], levels: PhaseLevels,
-                       liver: [Bool], grid: VolumeGrid) -> [Candidate] {
+                       liver: [Bool], grid: VolumeGrid, proposed: [Bool]? = nil) -> [Candidate] {
         guard raw[.portalVenous] != nil, let pv = smoothed[.portalVenous] else { return [] }
         let ap = smoothed[.arterial]
         let lPV = levels[.portalVenous]
@@ -57,6 +59,8 @@ public struct LesionDetector: Sendable {
             let blurred = raw.mapValues { BinomialSmoothing.smooth($0, grid: grid, alongZ: alongZ, threads: threads) }
             markSeeds(&seed, blurred, levels: PhaseLevels(blurred, liver: liver), inside: inner)
         }
+        let ruled = proposed == nil ? nil : seed
+        if let proposed { for n in 0..<grid.count where proposed[n] && inner[n] { seed[n] = true } }
         let opened = openingRadiusMM > 0 ? BinaryMorphology.open(seed, radius: openingRadiusMM, grid: grid, threads: threads) : seed
         let components = ConnectedComponents(opened, grid: grid)
         let voxelMM3 = grid.spacing.x * grid.spacing.y * grid.spacing.z
@@ -82,6 +86,7 @@ public struct LesionDetector: Sendable {
                 }
                 return false
             }
+            let onlyProposed = ruled.map { ruled in !voxels.contains { ruled[$0] } } ?? false
             // Grow inside a box around the candidate (the growth radius plus a voxel of background).
             guard let box = try? VoxelBox(around: voxels, in: grid, marginMM: growthMM + 2 * grid.spacing.max()) else { continue }
             var core = [Bool](repeating: false, count: box.subgrid.count)
@@ -89,7 +94,7 @@ public struct LesionDetector: Sendable {
             let zone = BinaryMorphology.dilate(core, radius: growthMM, grid: box.subgrid, threads: 1)
             let grown = (0..<box.subgrid.count).map { m -> Bool in
                 let n = box.outer(m)
-                return zone[m] && liver[n] && belongs(n)
+                return zone[m] && liver[n] && (belongs(n) || (onlyProposed && proposed![n]))
             }
             // The grown component holding most of the seeds.
             let connected = ConnectedComponents(grown, grid: box.subgrid)

@@ -50,6 +50,8 @@ public struct LiverAnalysisResult: Sendable, Codable {
     public var denoiser: String? = nil
     /// How the liver was segmented: "classical" or "CNN" (`LiverAnalyzer.liverNetwork`).
     public var liverSegmentation = "classical"
+    /// The lesion network whose proposals added detector seeds (`LiverAnalyzer.lesionNetwork`; nil: rules alone).
+    public var lesionNetwork: String? = nil
     /// The future liver remnant of each planned resection (`LiverAnalyzer.resections`); empty when the Couinaud
     /// segments are unavailable.
     public var futureLiverRemnants: [FutureLiverRemnant] = []

@@ -13,6 +13,9 @@ public struct LiverAnalyzer: Sendable {
     public var characteriser = LesionCharacteriser()
     /// The CNN path of liver segmentation (nil: the classical `segmenter`, the default).
     public var liverNetwork: CNNLiverSegmenter? = nil
+    /// The multiphase lesion network whose proposals add seeds to `detector` (nil: the detector's rules alone, the
+    /// default). It reads the acquired phases (before any denoising), registered onto the portal venous grid.
+    public var lesionNetwork: CNNLesionSegmenter? = nil
     /// Deep-learning denoising of every phase before analysis (nil: none).
     public var denoiser: CNNDenoiser? = nil
     /// Smallest lesion long axis reported from denoised images, mm. A CNN denoiser leaves residual noise correlated
@@ -122,7 +125,14 @@ public struct LiverAnalyzer: Sendable {
         // resampled by the registration; the classical mask stops a voxel short of it. Lesions are sought (and grown)
         // inside that layer, as with the classical mask.
         let searched = liverNetwork == nil ? liver : BinaryMorphology.erode(liver, radius: 1.05 * grid.spacing.max(), grid: grid, threads: threads)
-        let candidates = detector.detect(raw: raw, smoothed: smoothed, levels: levels, liver: searched, grid: grid)
+        let proposed = try lesionNetwork.map { network in
+            var network = network
+            network.threads = threads
+            do { return try network.propose(acquired ?? registered) } catch let error as InferenceError {
+                throw LiverAnalysisError("the lesion network failed: \(error)")
+            }
+        }
+        let candidates = detector.detect(raw: raw, smoothed: smoothed, levels: levels, liver: searched, grid: grid, proposed: proposed)
         try stage("lesion detection", 0.75)
         var lesionNumber = [UInt8](repeating: 0, count: grid.count)
         for (index, c) in candidates.enumerated() where index < 255 { for n in c.voxels { lesionNumber[n] = UInt8(index + 1) } }
@@ -172,6 +182,7 @@ public struct LiverAnalyzer: Sendable {
             planes: found.planes, couinaudProblem: found.problem, registrations: registrations, lesions: lesions)
         result.denoiser = denoiser.map { _ in CNNDenoiser.shippedModelName }
         if liverNetwork != nil { result.liverSegmentation = "CNN" }
+        if lesionNetwork != nil { result.lesionNetwork = CNNLesionSegmenter.shippedModelName }
         if found.planes != nil {
             result.futureLiverRemnants = FutureLiverRemnant.remnants(of: resections, couinaud: couinaud, lesionNumber: lesionNumber, voxelML: voxelML)
         }

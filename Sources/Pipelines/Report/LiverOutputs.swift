@@ -21,6 +21,7 @@ extension LiverAnalyzer.Output {
         lap("radiomics")
         var quality = result.denoiser.map { note + " Every phase was denoised by the CNN \($0) before analysis." } ?? note
         if result.liverSegmentation == "CNN" { quality += " The liver was segmented by the CNN path (trained on phantoms only: see Models/README.md)." }
+        if result.lesionNetwork != nil { quality += " Lesion seeds were also proposed by the multiphase lesion CNN (trained on phantoms only: see Models/README.md)." }
         try LiverReportHTML.page(self, note: quality).write(toFile: folder + "/report.html", atomically: true, encoding: .utf8)
         lap("report")
         try writeNIfTI(to: folder)

@@ -1,0 +1,86 @@
+import Foundation
+
+/// A multiphase 2.5D network that proposes lesion voxels to `LesionDetector`: it reads the late arterial, portal
+/// venous and delayed phases together, registered onto the portal venous grid (slices z-1, z, z+1 of each, in HU),
+/// and gives background and lesion logits of slice z. The detector's own seed rules threshold one phase at a time;
+/// a faint lesion at low dose can stay under every single-phase floor while its outline is there in all three
+/// phases with independent noise, which the network weighs together. Its proposals only add seeds and extent: every
+/// candidate still passes the detector's vessel tests and size floors, and its features are measured as before.
+/// Run on the same training grid as the liver network (1.5 x 1.5 x 2.5 mm along the patient's axes).
+/// The shipped model (`Models/ct-lesion-seg-2.5d.onnx`, trained by `tools/segment/train_lesion_segmenter.py` on
+/// phantom studies) is described in `Models/README.md`.
+public struct CNNLesionSegmenter: Sendable {
+    /// File name of the shipped model in the models folder.
+    public static let shippedModelName = "ct-lesion-seg-2.5d.onnx"
+    /// The phases the network reads, in its input's order.
+    public static let phases: [ContrastPhase] = [.arterial, .portalVenous, .delayed]
+
+    /// The network: one input [1, 9, H, W], one output [1, 2, H, W].
+    public let model: ONNXModel
+    /// Worker threads (0: one per core); the result does not depend on it.
+    public var threads = 0
+    /// Lesion probability from which a voxel is proposed.
+    public var threshold: Float = 0.5
+    /// Smallest connected proposal kept, mm³. At a third of the dose the network also marks noise spots that look
+    /// like small HCCs (brighter in the arterial, darker in the portal venous phase); on validation seeds 201-212
+    /// those were at most 26 voxels (146 mm³) while every lesion of 10 mm or more it marked had a component of at
+    /// least 30 voxels (169 mm³).
+    public var minimumComponentMM3 = 150.0
+
+    /// Wraps `model` after checking its interface.
+    /// - Throws: `InferenceError` when the model does not take three phases of three slices and give two channels.
+    public init(model: ONNXModel) throws {
+        try SliceNetwork.checkInterface(of: model, inputChannels: 3 * Self.phases.count, outputChannels: 2, role: "lesion segmenter")
+        self.model = model
+    }
+
+    /// Loads the network at `path`, or the shipped one (see `ShippedModels`) when `path` is nil.
+    /// - Throws: `InferenceError` for a missing, malformed or unsuitable model.
+    public init(path: String? = nil) throws {
+        try self.init(model: try ONNXModel(contentsOf: try path ?? ShippedModels.path(of: Self.shippedModelName)))
+    }
+
+    /// Lesion probability of every voxel of the portal venous grid, from `phases` registered onto it.
+    /// - Throws: `InferenceError` when a phase the network reads is missing, off the portal venous grid, holds
+    ///   non-finite values, or the network fails.
+    public func probability(_ phases: [ContrastPhase: PatientVolume]) throws -> [Float] {
+        let volumes = try Self.phases.map { phase in
+            guard let volume = phases[phase] else { throw InferenceError("the lesion network needs the \(phase.slug) phase") }
+            return volume
+        }
+        let portal = volumes[1]
+        guard volumes.allSatisfy({ $0.nx == portal.nx && $0.ny == portal.ny && $0.nz == portal.nz }) else {
+            throw InferenceError("the lesion network needs every phase registered onto the portal venous grid")
+        }
+        let inputs = try volumes.map { try CNNLiverSegmenter.onTrainingGrid($0, threads: threads) }
+        let input = inputs[1].0
+        var probability = [Float](repeating: 0, count: input.voxels.count)
+        let (nx, plane) = (input.nx, input.nx * input.ny)
+        try SliceNetwork(model: model, outputChannels: 2, multiple: CNNLiverSegmenter.sizeMultiple)
+            .run(inputs.map(\.0), threads: threads, progress: nil) { s in
+                let channel = s.width * s.height
+                for (row, j) in s.box.y.enumerated() {
+                    let to = s.k * plane + j * nx + s.box.x.lowerBound
+                    for i in 0..<s.box.x.count {
+                        probability[to + i] = 1 / (1 + exp(-(s.output[channel + row * s.width + i] - s.output[row * s.width + i])))
+                    }
+                }
+            }
+        guard !inputs[1].same else { return probability }
+        return try PatientVolume(nx: input.nx, ny: input.ny, nz: input.nz, spacing: input.spacing, origin: input.origin,
+                                 axisI: input.axisI, axisJ: input.axisJ, axisK: input.axisK, voxels: probability)
+            .resampled(onto: portal, outside: 0, threads: threads).voxels
+    }
+
+    /// The voxels the network proposes as lesion: probability above `threshold`, in connected components of at
+    /// least `minimumComponentMM3`.
+    /// - Throws: as `probability(_:)`.
+    public func propose(_ phases: [ContrastPhase: PatientVolume]) throws -> [Bool] {
+        let marked = try probability(phases).map { $0 > threshold }
+        let grid = try phases[.portalVenous]!.voxelGrid()
+        let components = ConnectedComponents(marked, grid: grid)
+        let voxelMM3 = grid.spacing.x * grid.spacing.y * grid.spacing.z
+        let kept = components.sizes.map { Double($0) * voxelMM3 >= minimumComponentMM3 }
+        return components.labels.map { $0 > 0 && kept[Int($0) - 1] }
+    }
+}
