@@ -31,7 +31,6 @@ usage: train_lesion_segmenter.py --hepatix .build/release/hepatix --out Models [
 (needs scipy besides torch, numpy, onnx, nibabel)
 """
 import argparse
-import json
 import os
 import sys
 import time
@@ -43,7 +42,7 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from phantom_data import load, render, triplet  # noqa: E402
-from train_liver_segmenter import UNet, loss_of  # noqa: E402  (the same architecture and loss, more input channels)
+from train_liver_segmenter import UNet, export, loss_of  # noqa: E402  (the same architecture and loss, more input channels)
 
 PHASES = ["arterial", "portal", "delayed"]
 DOSES = [0.33, 0.25, 0.5, 1.0, 0.33, 0.75]
@@ -188,13 +187,7 @@ def main():
                "torch": torch.__version__,
                "phases": PHASES, "training_seconds": round(time.time() - started)}
     metrics["validation"] = validate(a.hepatix, a.work, net, [201, 202, 203, 204, 205, 206])
-    print(json.dumps(metrics, indent=1), flush=True)
-    os.makedirs(a.out, exist_ok=True)
-    torch.onnx.export(net, torch.zeros(1, 9, 64, 64), os.path.join(a.out, NAME + ".onnx"), input_names=["slices"],
-                      output_names=["logits"], dynamic_axes={"slices": {2: "height", 3: "width"}, "logits": {2: "height", 3: "width"}},
-                      opset_version=17, dynamo=False)
-    with open(os.path.join(a.out, NAME + ".json"), "w") as f:
-        json.dump(metrics, f, indent=1)
+    export(net, 9, a.out, NAME, metrics)
 
 
 if __name__ == "__main__":

@@ -189,12 +189,17 @@ def main():
             folder = render(a.hepatix, seed, os.path.join(a.work, f"val{seed}-{dose}"), dose)
             found = segment_volume(net, load(folder, "phase-portal.nii"))
             metrics["validation_dice"][f"{seed}@{dose}"] = round(float(dice(found, load(folder, "truth-liver.nii.gz") > 0.5)), 4)
+    export(net, 3, a.out, NAME, metrics)
+
+
+def export(net, channels, out, name, metrics):
+    """Prints `metrics`, writes OUT/<name>.onnx ([1, channels, H, W] in, logits out; H and W free) and OUT/<name>.json."""
     print(json.dumps(metrics, indent=1), flush=True)
-    os.makedirs(a.out, exist_ok=True)
-    torch.onnx.export(net, torch.zeros(1, 3, 64, 64), os.path.join(a.out, NAME + ".onnx"), input_names=["slices"],
+    os.makedirs(out, exist_ok=True)
+    torch.onnx.export(net, torch.zeros(1, channels, 64, 64), os.path.join(out, name + ".onnx"), input_names=["slices"],
                       output_names=["logits"], dynamic_axes={"slices": {2: "height", 3: "width"}, "logits": {2: "height", 3: "width"}},
                       opset_version=17, dynamo=False)
-    with open(os.path.join(a.out, NAME + ".json"), "w") as f:
+    with open(os.path.join(out, name + ".json"), "w") as f:
         json.dump(metrics, f, indent=1)
 
 
