@@ -30,7 +30,6 @@ OUT/<name>.json; the PyTorch weights go to WORK/<name>.pt.
 usage: train_lesion_segmenter.py --hepatix .build/release/hepatix --out Models [--work /tmp/lesionseg-data] [--steps 3000]
 (needs scipy besides torch, numpy, onnx, nibabel)
 """
-import argparse
 import os
 import sys
 import time
@@ -42,7 +41,7 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from phantom_data import load, render, triplet  # noqa: E402
-from train_liver_segmenter import UNet, export, loss_of  # noqa: E402  (the same architecture and loss, more input channels)
+from train_liver_segmenter import UNet, arguments, export, fit, loss_of  # noqa: E402  (the same architecture and loss, more input channels)
 
 PHASES = ["arterial", "portal", "delayed"]
 DOSES = [0.33, 0.25, 0.5, 1.0, 0.33, 0.75]
@@ -150,15 +149,7 @@ def validate(hepatix, work, net, seeds):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--hepatix", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--work", default="/tmp/lesionseg-data")
-    ap.add_argument("--steps", type=int, default=3000)
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--crop", type=int, default=96)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--lr", type=float, default=1e-3)
+    ap = arguments("/tmp/lesionseg-data", steps=3000, batch_size=16, crop=96, seed=7, lr=1e-3)
     ap.add_argument("--lesion-weight", type=float, default=2.0, help="cross-entropy weight of the lesion class")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
@@ -168,20 +159,9 @@ def main():
     inputs, livers, lesions = build_samples(a.hepatix, a.work, list(range(101, 161)), rng)
     print(f"{len(inputs)} samples in {time.time() - started:.0f} s", flush=True)
     net = UNet(channels=9)
-    optimiser = torch.optim.Adam(net.parameters(), lr=a.lr)
     class_weights = torch.tensor([1.0, a.lesion_weight])
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, a.steps)
-    net.train()
-    for step in range(a.steps):
-        x, y = batch(inputs, livers, lesions, rng, a.crop, a.batch)
-        loss = loss_of(net(x), y, class_weights)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        schedule.step()
-        if step % 100 == 0 or step == a.steps - 1:
-            print(f"step {step}: loss {loss.item():.4f} ({time.time() - started:.0f} s)", flush=True)
-    net.eval()
+    fit(net, lambda: batch(inputs, livers, lesions, rng, a.crop, a.batch), a.steps, a.lr,
+        lambda logits, target: loss_of(logits, target, class_weights), started)
     torch.save(net.state_dict(), os.path.join(a.work, NAME + ".pt"))
     metrics = {"steps": a.steps, "batch": a.batch, "crop": a.crop, "seed": a.seed, "lr": a.lr, "lesion_weight": a.lesion_weight,
                "torch": torch.__version__,

@@ -152,16 +152,39 @@ def dice(a, b):
     return 2 * np.logical_and(a, b).sum() / max(1, a.sum() + b.sum())
 
 
-def main():
+def arguments(work, steps, batch_size, crop, seed, lr):
+    """The command line shared by the segmentation training scripts (defaults per script); extend before parsing."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--hepatix", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--work", default="/tmp/liverseg-data")
-    ap.add_argument("--steps", type=int, default=1200)
-    ap.add_argument("--batch", type=int, default=8)
-    ap.add_argument("--crop", type=int, default=160)
-    ap.add_argument("--seed", type=int, default=5)
-    a = ap.parse_args()
+    ap.add_argument("--work", default=work)
+    ap.add_argument("--steps", type=int, default=steps)
+    ap.add_argument("--batch", type=int, default=batch_size)
+    ap.add_argument("--crop", type=int, default=crop)
+    ap.add_argument("--seed", type=int, default=seed)
+    ap.add_argument("--lr", type=float, default=lr)
+    return ap
+
+
+def fit(net, next_batch, steps, lr, loss, started):
+    """Adam at `lr` with a cosine schedule over `steps` batches from `next_batch()`; leaves `net` in eval mode."""
+    optimiser = torch.optim.Adam(net.parameters(), lr=lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, steps)
+    net.train()
+    for step in range(steps):
+        x, y = next_batch()
+        value = loss(net(x), y)
+        optimiser.zero_grad()
+        value.backward()
+        optimiser.step()
+        schedule.step()
+        if step % 100 == 0 or step == steps - 1:
+            print(f"step {step}: loss {value.item():.4f} ({time.time() - started:.0f} s)", flush=True)
+    net.eval()
+
+
+def main():
+    a = arguments("/tmp/liverseg-data", steps=1200, batch_size=8, crop=160, seed=5, lr=2e-3).parse_args()
     os.makedirs(a.work, exist_ok=True)
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
@@ -169,19 +192,7 @@ def main():
     inputs, labels = build_samples(a.hepatix, a.work, list(range(101, 131)), rng)
     print(f"{len(inputs)} samples in {time.time() - started:.0f} s", flush=True)
     net = UNet()
-    optimiser = torch.optim.Adam(net.parameters(), lr=2e-3)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, a.steps)
-    net.train()
-    for step in range(a.steps):
-        x, y = batch(inputs, labels, rng, a.crop, a.batch)
-        loss = loss_of(net(x), y)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        schedule.step()
-        if step % 100 == 0 or step == a.steps - 1:
-            print(f"step {step}: loss {loss.item():.4f} ({time.time() - started:.0f} s)", flush=True)
-    net.eval()
+    fit(net, lambda: batch(inputs, labels, rng, a.crop, a.batch), a.steps, a.lr, loss_of, started)
     metrics = {"steps": a.steps, "batch": a.batch, "crop": a.crop, "seed": a.seed, "torch": torch.__version__,
                "training_seconds": round(time.time() - started), "validation_dice": {}}
     for seed in (221, 222, 223):
