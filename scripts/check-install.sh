@@ -19,4 +19,5 @@ done
 info=$("$prefix/bin/hepatix" info) || { echo "installed CLI does not run"; missing=1; }
 grep -q "denoiser model: $prefix/lib/hepatix/models/ct-denoise-2.5d.onnx" <<<"$info" || { echo "installed CLI does not find the installed denoiser"; missing=1; }
 grep -q "liver segmentation model: $prefix/lib/hepatix/models/ct-liver-seg-2.5d.onnx" <<<"$info" || { echo "installed CLI does not find the installed liver network"; missing=1; }
+grep -q "lesion network model: $prefix/lib/hepatix/models/ct-lesion-seg-2.5d.onnx" <<<"$info" || { echo "installed CLI does not find the installed lesion network"; missing=1; }
 [ $missing -eq 0 ] && echo "install check: 1 passed, 0 failed" || { echo "install check: 0 passed, 1 failed"; exit 1; }

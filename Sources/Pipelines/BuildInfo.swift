@@ -32,6 +32,7 @@ public enum BuildInfo {
         openblas: \(openBLASConfig) (core \(openBLASCore))
         denoiser model: \((try? ShippedModels.path(of: CNNDenoiser.shippedModelName)) ?? "not found")
         liver segmentation model: \((try? ShippedModels.path(of: CNNLiverSegmenter.shippedModelName)) ?? "not found")
+        lesion network model: \((try? ShippedModels.path(of: CNNLesionSegmenter.shippedModelName)) ?? "not found")
         """
     }
 }
