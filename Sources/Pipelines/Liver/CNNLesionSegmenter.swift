@@ -49,27 +49,14 @@ public struct CNNLesionSegmenter: Sendable {
             return volume
         }
         let portal = volumes[1]
-        guard volumes.allSatisfy({ $0.nx == portal.nx && $0.ny == portal.ny && $0.nz == portal.nz }) else {
+        let onPortalGrid = volumes.allSatisfy {
+            $0.nx == portal.nx && $0.ny == portal.ny && $0.nz == portal.nz && $0.spacing == portal.spacing && $0.origin == portal.origin
+                && $0.axisI == portal.axisI && $0.axisJ == portal.axisJ && $0.axisK == portal.axisK
+        }
+        guard onPortalGrid else {
             throw InferenceError("the lesion network needs every phase registered onto the portal venous grid")
         }
-        let inputs = try volumes.map { try CNNLiverSegmenter.onTrainingGrid($0, threads: threads) }
-        let input = inputs[1].0
-        var probability = [Float](repeating: 0, count: input.voxels.count)
-        let (nx, plane) = (input.nx, input.nx * input.ny)
-        try SliceNetwork(model: model, outputChannels: 2, multiple: CNNLiverSegmenter.sizeMultiple)
-            .run(inputs.map(\.0), threads: threads, progress: nil) { s in
-                let channel = s.width * s.height
-                for (row, j) in s.box.y.enumerated() {
-                    let to = s.k * plane + j * nx + s.box.x.lowerBound
-                    for i in 0..<s.box.x.count {
-                        probability[to + i] = 1 / (1 + exp(-(s.output[channel + row * s.width + i] - s.output[row * s.width + i])))
-                    }
-                }
-            }
-        guard !inputs[1].same else { return probability }
-        return try PatientVolume(nx: input.nx, ny: input.ny, nz: input.nz, spacing: input.spacing, origin: input.origin,
-                                 axisI: input.axisI, axisJ: input.axisJ, axisK: input.axisK, voxels: probability)
-            .resampled(onto: portal, outside: 0, threads: threads).voxels
+        return try CNNLiverSegmenter.foregroundProbability(model, of: volumes, threads: threads)
     }
 
     /// The voxels the network proposes as lesion: probability above `threshold`, in connected components of at

@@ -38,22 +38,7 @@ public struct CNNLiverSegmenter: Sendable {
     /// - Throws: `InferenceError` when the volume holds non-finite values or the network fails; `LiverAnalysisError`
     ///   when it finds no liver.
     public func segment(_ volume: PatientVolume) throws -> [Bool] {
-        let (input, same) = try Self.onTrainingGrid(volume, threads: threads)
-        var probability = [Float](repeating: 0, count: input.voxels.count)
-        let (nx, plane) = (input.nx, input.nx * input.ny)
-        try SliceNetwork(model: model, outputChannels: 2, multiple: Self.sizeMultiple).run(input, threads: threads, progress: nil) { s in
-            let channel = s.width * s.height
-            for (row, j) in s.box.y.enumerated() {
-                let to = s.k * plane + j * nx + s.box.x.lowerBound
-                for i in 0..<s.box.x.count {
-                    let margin = s.output[channel + row * s.width + i] - s.output[row * s.width + i]
-                    probability[to + i] = 1 / (1 + exp(-margin))
-                }
-            }
-        }
-        let onStudy = same ? probability : try PatientVolume(
-            nx: input.nx, ny: input.ny, nz: input.nz, spacing: input.spacing, origin: input.origin,
-            axisI: input.axisI, axisJ: input.axisJ, axisK: input.axisK, voxels: probability).resampled(onto: volume, outside: 0, threads: threads).voxels
+        let onStudy = try Self.foregroundProbability(model, of: [volume], threads: threads)
         let grid = try volume.voxelGrid()
         let components = ConnectedComponents(onStudy.map { $0 > 0.5 }, grid: grid)
         guard let largest = components.largest else { throw LiverAnalysisError("the liver network found no liver") }
@@ -115,6 +100,33 @@ public struct CNNLiverSegmenter: Sendable {
                                       origin: input.position(i: 0, j: 0, k: Double(slice)), axisI: input.axisI, axisJ: input.axisJ,
                                       axisK: input.axisK, voxels: Array(input.voxels[plane0..<plane0 + input.nx * input.ny]))
         return Occlusion(image: image, probability: probability, sensitivity: sensitivity, patch: patch)
+    }
+
+    /// The foreground probability (logistic of the second logit minus the first) that `model`, a two-class slice
+    /// network trained on the training grid, gives every voxel of `volumes` (on one grid, read together): they are
+    /// resampled onto the training grid, run slice by slice, and the probability comes back onto their own grid
+    /// (0 where the training grid does not reach). Shared by the liver and lesion segmenters.
+    /// - Throws: `InferenceError` when the volumes differ in size, hold non-finite values or the network fails.
+    static func foregroundProbability(_ model: ONNXModel, of volumes: [PatientVolume], threads: Int) throws -> [Float] {
+        guard let study = volumes.first else { throw InferenceError("no volume to run the network on") }
+        let inputs = try volumes.map { try onTrainingGrid($0, threads: threads) }
+        let input = inputs[0].0
+        var probability = [Float](repeating: 0, count: input.voxels.count)
+        let (nx, plane) = (input.nx, input.nx * input.ny)
+        try SliceNetwork(model: model, outputChannels: 2, multiple: sizeMultiple).run(inputs.map(\.0), threads: threads, progress: nil) { s in
+            let channel = s.width * s.height
+            for (row, j) in s.box.y.enumerated() {
+                let to = s.k * plane + j * nx + s.box.x.lowerBound
+                for i in 0..<s.box.x.count {
+                    let margin = s.output[channel + row * s.width + i] - s.output[row * s.width + i]
+                    probability[to + i] = 1 / (1 + exp(-margin))
+                }
+            }
+        }
+        guard !inputs[0].same else { return probability }
+        return try PatientVolume(nx: input.nx, ny: input.ny, nz: input.nz, spacing: input.spacing, origin: input.origin,
+                                 axisI: input.axisI, axisJ: input.axisJ, axisK: input.axisK, voxels: probability)
+            .resampled(onto: study, outside: 0, threads: threads).voxels
     }
 
     /// `volume` on the network's training grid, and whether that is its own grid (then it is returned as is).
