@@ -652,10 +652,11 @@ hx_status hx_liver_options_set_liver_network(hx_context *ctx, hx_liver_options *
  * The multiphase lesion network (default off: the detector's rules alone): enable non-zero adds the proposals of the
  * ONNX network at model_path, or of the shipped one (ct-lesion-seg-2.5d.onnx, found as for
  * hx_liver_options_set_denoise) when model_path is NULL, to the lesion detector's seeds. The network takes
- * [1, 9, H, W] (an axial slice and its two neighbours of the late arterial, portal venous and delayed phases, in that
- * order, registered onto the portal venous grid, acquired HU before any denoising, resampled to 1.5 x 1.5 x 2.5 mm
- * along the patient's axes; H and W multiples of 8) and gives [1, 2, H, W] (background and lesion logits). Studies
- * without those three phases then fail to analyse with HX_ERR_INVALID_ARGUMENT. Errors and their statuses as for
+ * [1, 12, H, W] (an axial slice and its two neighbours of the unenhanced, late arterial, portal venous and delayed
+ * phases, in that order; the shipped one) or [1, 9, H, W] (the last three phases), registered onto the portal venous
+ * grid, acquired HU before any denoising, resampled to 1.5 x 1.5 x 2.5 mm along the patient's axes (H and W multiples
+ * of 8), and gives [1, 2, H, W] (background and lesion logits). Studies without the phases it reads then fail to
+ * analyse with HX_ERR_INVALID_ARGUMENT. Errors and their statuses as for
  * hx_liver_options_set_denoise; on error the options are unchanged. enable 0 returns to the rules alone.
  */
 hx_status hx_liver_options_set_lesion_network(hx_context *ctx, hx_liver_options *options, int32_t enable, const char *model_path);

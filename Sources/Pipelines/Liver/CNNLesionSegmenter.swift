@@ -1,8 +1,9 @@
 import Foundation
 
 /// A multiphase 2.5D network that proposes lesion voxels to `LesionDetector`: it reads the late arterial, portal
-/// venous and delayed phases together, registered onto the portal venous grid (slices z-1, z, z+1 of each, in HU),
-/// and gives background and lesion logits of slice z. The detector's own seed rules threshold one phase at a time;
+/// venous and delayed phases (and the unenhanced one before them, for a network of 12 input channels) together,
+/// registered onto the portal venous grid (slices z-1, z, z+1 of each, in HU), and gives background and lesion
+/// logits of slice z. The detector's own seed rules threshold one phase at a time;
 /// a faint lesion at low dose can stay under every single-phase floor while its outline is there in all three
 /// phases with independent noise, which the network weighs together. Its proposals only add seeds and extent: every
 /// candidate still passes the detector's vessel tests and size floors, and its features are measured as before.
@@ -12,11 +13,20 @@ import Foundation
 public struct CNNLesionSegmenter: Sendable {
     /// File name of the shipped model in the models folder.
     public static let shippedModelName = "ct-lesion-seg-2.5d.onnx"
-    /// The phases the network reads, in its input's order.
-    public static let phases: [ContrastPhase] = [.arterial, .portalVenous, .delayed]
+    /// The phases a network of `inputChannels` input channels reads, in its input's order (three slices each):
+    /// late arterial, portal venous and delayed (9), or unenhanced and those three (12); nil for other counts.
+    public static func phases(inputChannels: Int) -> [ContrastPhase]? {
+        switch inputChannels {
+        case 9: return [.arterial, .portalVenous, .delayed]
+        case 12: return [.unenhanced, .arterial, .portalVenous, .delayed]
+        default: return nil
+        }
+    }
 
-    /// The network: one input [1, 9, H, W], one output [1, 2, H, W].
+    /// The network: one input [1, 9 or 12, H, W], one output [1, 2, H, W].
     public let model: ONNXModel
+    /// The phases it reads, in its input's order.
+    public let phases: [ContrastPhase]
     /// Worker threads (0: one per core); the result does not depend on it.
     public var threads = 0
     /// Lesion probability from which a voxel is proposed.
@@ -28,10 +38,16 @@ public struct CNNLesionSegmenter: Sendable {
     public var minimumComponentMM3 = 150.0
 
     /// Wraps `model` after checking its interface.
-    /// - Throws: `InferenceError` when the model does not take three phases of three slices and give two channels.
+    /// - Throws: `InferenceError` when the model does not take three or four phases of three slices (a fixed number of
+    ///   input channels) and give two channels.
     public init(model: ONNXModel) throws {
-        try SliceNetwork.checkInterface(of: model, inputChannels: 3 * Self.phases.count, outputChannels: 2, role: "lesion segmenter")
-        self.model = model
+        let channels: Int? = model.inputs.first?.shape.flatMap { $0.count == 4 ? $0[1] : nil }
+        try SliceNetwork.checkInterface(of: model, inputChannels: channels ?? 9, outputChannels: 2, role: "lesion segmenter")
+        guard let channels, let phases = Self.phases(inputChannels: channels) else {
+            throw InferenceError("a lesion segmenter reads 9 input channels (arterial, portal venous, delayed) or 12 (unenhanced first); "
+                                 + "this model's input has \(channels.map(String.init) ?? "no fixed number of") channels")
+        }
+        (self.model, self.phases) = (model, phases)
     }
 
     /// Loads the network at `path`, or the shipped one (see `ShippedModels`) when `path` is nil.
@@ -44,11 +60,11 @@ public struct CNNLesionSegmenter: Sendable {
     /// - Throws: `InferenceError` when a phase the network reads is missing, off the portal venous grid, holds
     ///   non-finite values, or the network fails.
     public func probability(_ phases: [ContrastPhase: PatientVolume]) throws -> [Float] {
-        let volumes = try Self.phases.map { phase in
+        let volumes = try self.phases.map { phase in
             guard let volume = phases[phase] else { throw InferenceError("the lesion network needs the \(phase.slug) phase") }
             return volume
         }
-        let portal = volumes[1]
+        let portal = volumes[self.phases.firstIndex(of: .portalVenous)!]
         let onPortalGrid = volumes.allSatisfy {
             $0.nx == portal.nx && $0.ny == portal.ny && $0.nz == portal.nz && $0.spacing == portal.spacing && $0.origin == portal.origin
                 && $0.axisI == portal.axisI && $0.axisJ == portal.axisJ && $0.axisK == portal.axisK

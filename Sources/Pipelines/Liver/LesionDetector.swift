@@ -45,7 +45,9 @@ public struct LesionDetector: Sendable {
     /// each thresholded at `noiseSigmas` of its own noise; growth and extent use `smoothed` (median) phases,
     /// whose edges stay sharp. `proposed` voxels (e.g. `CNNLesionSegmenter`'s) are seeds too; a candidate that only
     /// they seed (no rule fired there) grows into them as well as into the voxels that depart from the liver, while
-    /// candidates the rules seed grow as without proposals. Both pass the same vessel tests and size floors.
+    /// candidates the rules seed grow as without proposals - unless proposals make most of the candidate and growing
+    /// it without them fails the vessel tests or the long-axis floor (the rules fired on a few noise voxels of a faint
+    /// lesion): then it is grown into them too. All pass the same vessel tests and size floors.
     public func detect(raw: [ContrastPhase: [Float]], smoothed: [ContrastPhase: [Float]], levels: PhaseLevels,
                        liver: [Bool], grid: VolumeGrid, proposed: [Bool]? = nil) -> [Candidate] {
         guard raw[.portalVenous] != nil, let pv = smoothed[.portalVenous] else { return [] }
@@ -92,28 +94,38 @@ public struct LesionDetector: Sendable {
             var core = [Bool](repeating: false, count: box.subgrid.count)
             for n in voxels { core[box.inner(n)!] = true }
             let zone = BinaryMorphology.dilate(core, radius: growthMM, grid: box.subgrid, threads: 1)
-            let grown = (0..<box.subgrid.count).map { m -> Bool in
-                let n = box.outer(m)
-                return zone[m] && liver[n] && (belongs(n) || (onlyProposed && proposed![n]))
+            /// The candidate grown into the voxels that belong (and into proposals too when `intoProposals`), if it
+            /// passes the vessel tests and the long-axis floor.
+            func grow(intoProposals: Bool) -> [Int]? {
+                let grown = (0..<box.subgrid.count).map { m -> Bool in
+                    let n = box.outer(m)
+                    return zone[m] && liver[n] && (belongs(n) || (intoProposals && proposed![n]))
+                }
+                // The grown component holding most of the seeds.
+                let connected = ConnectedComponents(grown, grid: box.subgrid)
+                var votes = [Int](repeating: 0, count: connected.count + 1)
+                for n in voxels { votes[Int(connected.labels[box.inner(n)!])] += 1 }
+                votes[0] = 0
+                guard let label = votes.indices.max(by: { votes[$0] < votes[$1] || (votes[$0] == votes[$1] && $0 > $1) }), votes[label] > 0 else { return nil }
+                let filled = BinaryMorphology.fillHolesPerSlice(connected.mask(of: Int32(label)), grid: box.subgrid)
+                let inside = filled.indices.filter { filled[$0] }
+                // A vessel caught at a misregistered edge: its deepest voxels (the centreline) are bright in the
+                // portal venous phase, which no lesion core is.
+                let depth = EuclideanDistance.squaredDistance(to: false, in: filled, grid: box.subgrid)
+                let deepest = inside.sorted { depth[$0] > depth[$1] || (depth[$0] == depth[$1] && $0 < $1) }.prefix(max(1, inside.count * 3 / 10))
+                let coreLevel = LiverSegmenter.median(deepest.map { Double(pv[box.outer($0)]) })
+                if coreLevel > lPV + vesselHU { return nil }
+                if let ap, coreLevel > lPV + risingVesselHU,
+                   coreLevel > LiverSegmenter.median(deepest.map { Double(ap[box.outer($0)]) }) { return nil }
+                let indices = inside.map(box.outer).sorted()
+                if minimumLongAxisMM > 0, LesionMeasurement.axialDiameters(indices, grid: grid).long < minimumLongAxisMM { return nil }
+                return indices
             }
-            // The grown component holding most of the seeds.
-            let connected = ConnectedComponents(grown, grid: box.subgrid)
-            var votes = [Int](repeating: 0, count: connected.count + 1)
-            for n in voxels { votes[Int(connected.labels[box.inner(n)!])] += 1 }
-            votes[0] = 0
-            guard let label = votes.indices.max(by: { votes[$0] < votes[$1] || (votes[$0] == votes[$1] && $0 > $1) }), votes[label] > 0 else { continue }
-            let filled = BinaryMorphology.fillHolesPerSlice(connected.mask(of: Int32(label)), grid: box.subgrid)
-            let inside = filled.indices.filter { filled[$0] }
-            // A vessel caught at a misregistered edge: its deepest voxels (the centreline) are bright in the
-            // portal venous phase, which no lesion core is.
-            let depth = EuclideanDistance.squaredDistance(to: false, in: filled, grid: box.subgrid)
-            let deepest = inside.sorted { depth[$0] > depth[$1] || (depth[$0] == depth[$1] && $0 < $1) }.prefix(max(1, inside.count * 3 / 10))
-            let coreLevel = LiverSegmenter.median(deepest.map { Double(pv[box.outer($0)]) })
-            if coreLevel > lPV + vesselHU { continue }
-            if let ap, coreLevel > lPV + risingVesselHU,
-               coreLevel > LiverSegmenter.median(deepest.map { Double(ap[box.outer($0)]) }) { continue }
-            let indices = inside.map(box.outer).sorted()
-            if minimumLongAxisMM > 0, LesionMeasurement.axialDiameters(indices, grid: grid).long < minimumLongAxisMM { continue }
+            // A candidate mostly proposed, where the rules fired on a few of its voxels only, is grown into the
+            // proposals when growing it by the rules alone fails (a faint lesion whose departures stay under the floors).
+            let proposedShare = proposed.map { p in voxels.filter { p[$0] }.count } ?? 0
+            guard let indices = grow(intoProposals: onlyProposed)
+                    ?? (!onlyProposed && 2 * proposedShare > voxels.count ? grow(intoProposals: true) : nil) else { continue }
             let contrast = voxels.map { abs(Double(pv[$0]) - lPV) }.reduce(0, +) / Double(voxels.count)
             let noise = max(levels.spread[ContrastPhase.portalVenous.index], 1)
             candidates.append(Candidate(voxels: indices, confidence: min(1, contrast / (6 * noise))))

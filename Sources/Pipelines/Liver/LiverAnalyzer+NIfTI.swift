@@ -34,12 +34,32 @@ extension LiverAnalyzer.Output {
 
 extension AbdomenStudy {
     /// Writes the ground truth as NIfTI label maps on the portal venous grid into `folder`:
-    /// `truth-tissue.nii.gz` (`PhantomTissue` codes), `truth-liver.nii.gz`, `truth-couinaud.nii.gz`, `truth-lesions.nii.gz`.
+    /// `truth-tissue.nii.gz` (`PhantomTissue` codes), `truth-liver.nii.gz`, `truth-couinaud.nii.gz`, `truth-lesions.nii.gz`
+    /// (lesion numbers), and the lesion list `truth-lesions.json` (`TruthLesion` per number).
     public func writeTruthNIfTI(to folder: String) throws {
         let portal = study.portalVenous
         try portal.labelVolume(tissue).nifti().write(folder + "/truth-tissue.nii.gz")
         try portal.labelVolume(liver.map { $0 ? 1 : 0 }).nifti().write(folder + "/truth-liver.nii.gz")
         try portal.labelVolume(couinaud).nifti().write(folder + "/truth-couinaud.nii.gz")
         try portal.labelVolume(lesionNumber).nifti().write(folder + "/truth-lesions.nii.gz")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(anatomy.lesions.map(TruthLesion.init)).write(to: URL(fileURLWithPath: folder + "/truth-lesions.json"))
+    }
+
+    /// One phantom lesion as the truth list describes it: its number in `truth-lesions.nii.gz`, kind, axial long and
+    /// short axes (mm), volume (mL), centre (LPS mm, portal venous frame) and LI-RADS category by design.
+    public struct TruthLesion: Codable, Sendable {
+        public let number: Int, kind: PhantomLesionKind
+        public let longAxisMM: Double, shortAxisMM: Double, volumeML: Double
+        public let centre: [Double]
+        public let category: String
+
+        /// The description of `lesion`.
+        public init(_ lesion: PhantomLesion) {
+            (number, kind, longAxisMM, shortAxisMM, volumeML) = (lesion.number, lesion.kind, lesion.longAxisMM, lesion.shortAxisMM, lesion.volumeML)
+            centre = [lesion.centre.x, lesion.centre.y, lesion.centre.z]
+            category = lesion.truthCategory.rawValue
+        }
     }
 }
