@@ -63,9 +63,10 @@ struct LiverPipelineTests {
         // the seed floors; noise-free they clear them by a few HU). Three are 30-50 % fainter already in the acquired
         // third-dose images (the phantom's noise there is the full-dose realisation × √3); the other four lose 28-32 %
         // of their contrast to the denoiser, whose network alone keeps 37-45 % of an 11-15 mm lesion's (BENCHMARKS.md).
-        // The multiphase lesion network (`--cnn-lesions`, an option) found 82/82 on the validation seeds at a third but
-        // none of these seven (0.914; with candidates growing into proposals whenever the rules seeded under half of
-        // them, 0.926 and LI-RADS 88.5 %): three 12-14 mm hemangiomas it does not mark at all.
+        // The multiphase lesion network (`--cnn-lesions`, an option: four phases, proposals as detector seeds) finds four
+        // of these seven (0.963 = 78/81, within 0.03 of the 0.988 here), but three of the four measure LR-3 (their
+        // features under the characteriser's margins at this dose), so LI-RADS agreement falls to 87.7 %, under the
+        // 0.90 line above: it is not the default, and this pipeline (the default) stays under the sensitivity line.
         // When a better model closes the gap this expectation passes and the known issue turns this test red: remove it then.
         withKnownIssue("33 % dose, CNN-denoised: sensitivity below the acceptance line") {
             #expect(third.sensitivity10mm >= full.sensitivity10mm - 0.03)
