@@ -2,8 +2,8 @@ import Foundation
 import Hepatix
 
 /// `hepatix phantom --seed S [--dose D] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--noise-free] [--registered] --out DIR`:
-/// renders a synthetic multiphase study and writes its phases (`phase-<slug>.nii[.gz]`, HU, float32) and truth
-/// label maps as NIfTI: the data recipe of the models trained under `tools/`. `--registered` writes every phase moved
+/// renders a synthetic multiphase study and writes its phases (`phase-<slug>.nii[.gz]`, HU, float32), truth
+/// label maps as NIfTI and the lesion list (`truth-lesions.json`): the data recipe of the models trained under `tools/`. `--registered` writes every phase moved
 /// back onto the portal venous frame by its true misregistration (trilinear, as the pipeline's registration
 /// resamples): the phases a perfect registration gives, for networks that read the phases together
 /// (`tools/denoise/train_denoiser.py --joint`).

@@ -45,7 +45,7 @@ usage: hepatix <command> [options]
               growth, RECIST 1.1 response (followup.json, both analyses)
   phantom     --seed S [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ] [--noise-free] [--tumour-in-vein]
               [--registered] [--extension nii|nii.gz] --out DIR
-              writes a synthetic multiphase study (phase-*.nii.gz, HU) and its truth label maps: the training-data recipe
+              writes a synthetic multiphase study (phase-*.nii.gz, HU), its truth label maps and lesion list (truth-lesions.json): the training-data recipe
   demo        [--out DIR] [--threads N] [--scans]
               analyse the default phantom study (seed 1) and print where its report is; --scans adds the
               reconstruction demos (analytic scans, FBP/FDK, a dose study) as PNG slices

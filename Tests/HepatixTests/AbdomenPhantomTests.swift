@@ -58,4 +58,24 @@ struct AbdomenPhantomTests {
             #expect(after > before && after >= 0.999, "\(phase): body Dice \(before) -> \(after)")
         }
     }
+
+    /// The written truth: the lesion list (`truth-lesions.json`) names every lesion of the label map
+    /// (`truth-lesions.nii.gz`) by its number, with the anatomy's kind, long axis and LI-RADS category.
+    @Test func truthLesionListMatchesTheLabelMap() throws {
+        var options = AbdomenStudy.Options()
+        (options.size, options.spacing, options.threads) = (SIMD3(96, 96, 32), SIMD3(4, 4, 6.5), 2)
+        let study = try AbdomenStudy.render(seed: 5, options: options)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hepatix-truth-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try study.writeTruthNIfTI(to: folder)
+        let list = try JSONDecoder().decode([AbdomenStudy.TruthLesion].self,
+                                            from: Data(contentsOf: URL(fileURLWithPath: folder + "/truth-lesions.json")))
+        let labels = Set(try NIfTIVolume.read(folder + "/truth-lesions.nii.gz").values.filter { $0 > 0 }.map { Int($0.rounded()) })
+        #expect(list.map(\.number) == study.anatomy.lesions.map(\.number))
+        #expect(Set(list.map(\.number)) == labels)
+        for (entry, lesion) in zip(list, study.anatomy.lesions) {
+            #expect(entry.kind == lesion.kind && entry.longAxisMM == lesion.longAxisMM && entry.category == lesion.truthCategory.rawValue)
+        }
+    }
 }
