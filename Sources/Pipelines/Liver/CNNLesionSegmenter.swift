@@ -4,8 +4,8 @@ import Foundation
 /// venous and delayed phases (and the unenhanced one before them, for a network of 12 input channels) together,
 /// registered onto the portal venous grid (slices z-1, z, z+1 of each, in HU), and gives background and lesion
 /// logits of slice z. The detector's own seed rules threshold one phase at a time;
-/// a faint lesion at low dose can stay under every single-phase floor while its outline is there in all three
-/// phases with independent noise, which the network weighs together. Its proposals only add seeds and extent: every
+/// a faint lesion at low dose can stay under every single-phase floor while its outline is there in every phase
+/// with independent noise, which the network weighs together. Its proposals only add seeds and extent: every
 /// candidate still passes the detector's vessel tests and size floors, and its features are measured as before.
 /// Run on the same training grid as the liver network (1.5 x 1.5 x 2.5 mm along the patient's axes).
 /// The shipped model (`Models/ct-lesion-seg-2.5d.onnx`, trained by `tools/segment/train_lesion_segmenter.py` on
