@@ -55,13 +55,13 @@ NAME = "ct-lesion-seg-2.5d"
 
 
 def study(hepatix, work, seed, dose, names):
-    """The registered phases `names` ([z, y, x] HU each), the liver mask, the lesion numbers and the lesion kinds
-    ({number: kind}) of one rendered study."""
+    """The registered phases `names` ([z, y, x] HU each), the liver mask, the lesion numbers and the truth lesion list
+    ({number: entry of truth-lesions.json}) of one rendered study."""
     folder = render(hepatix, seed, os.path.join(work, f"seed{seed}-{dose}"), dose, registered=True)
     phases = [load(folder, f"phase-{name}.nii") for name in names]
     with open(os.path.join(folder, "truth-lesions.json")) as f:
-        kinds = {lesion["number"]: lesion["kind"] for lesion in json.load(f)}
-    return phases, load(folder, "truth-liver.nii.gz") > 0.5, load(folder, "truth-lesions.nii.gz").round().astype(np.uint8), kinds
+        truth = {lesion["number"]: lesion for lesion in json.load(f)}
+    return phases, load(folder, "truth-liver.nii.gz") > 0.5, load(folder, "truth-lesions.nii.gz").round().astype(np.uint8), truth
 
 
 def network_input(phases, z):
@@ -74,7 +74,7 @@ def build_samples(hepatix, work, seeds, rng, names, kind_weights):
     weight} (`kind_weights` by lesion kind, 1 for other kinds)."""
     inputs, livers, lesions, weights = [], [], [], []
     for seed in seeds:
-        phases, liver, lesion, kinds = study(hepatix, work, seed, DOSES[(seed - seeds[0]) % len(DOSES)], names)
+        phases, liver, lesion, truth = study(hepatix, work, seed, DOSES[(seed - seeds[0]) % len(DOSES)], names)
         through = np.flatnonzero(lesion.any(axis=(1, 2)))
         in_liver = np.setdiff1d(np.flatnonzero(liver.any(axis=(1, 2))), through)
         picks = list(rng.choice(through, min(24, len(through)), replace=False))
@@ -84,7 +84,7 @@ def build_samples(hepatix, work, seeds, rng, names, kind_weights):
             inputs.append(network_input(phases, z).astype(np.float16))
             livers.append(liver[z])
             lesions.append(lesion[z])
-            weights.append({int(t): kind_weights.get(kinds[int(t)], 1.0) for t in np.unique(lesion[z]) if t})
+            weights.append({int(t): kind_weights.get(truth[int(t)]["kind"], 1.0) for t in np.unique(lesion[z]) if t})
         print(f"  seed {seed}: {len(inputs)} samples", flush=True)
     return np.stack(inputs), np.stack(livers), np.stack(lesions), weights
 
@@ -144,14 +144,13 @@ def validate(hepatix, work, net, seeds, names):
     for dose in (0.33, 1.0):
         found, total, false_positives = {}, {}, 0
         for seed in seeds:
-            phases, liver, numbers, kinds = study(hepatix, work, seed, dose, names)
+            phases, liver, numbers, truth = study(hepatix, work, seed, dose, names)
             lesion = numbers > 0
             predicted = (lesion_probability(net, phases) > 0.5) & liver
-            with open(os.path.join(work, f"seed{seed}-{dose}", "truth-lesions.json")) as f:
-                sizes = {t["number"]: t["longAxisMM"] for t in json.load(f)}
-            for t, kind in kinds.items():
-                if sizes[t] < 10:
+            for t, entry in truth.items():
+                if entry["longAxisMM"] < 10:
                     continue
+                kind = entry["kind"]
                 total[kind] = total.get(kind, 0) + 1
                 found[kind] = found.get(kind, 0) + bool((predicted & (numbers == t)).any())
             labels, components = ndi.label(predicted)
