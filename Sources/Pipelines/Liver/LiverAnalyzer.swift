@@ -147,11 +147,20 @@ public struct LiverAnalyzer: Sendable {
         for (index, c) in candidates.enumerated() where index < 255 {
             let number = index + 1
             let others = lesionNumber.map { $0 != 0 && $0 != UInt8(number) }
-            let size = LesionMeasurement.axialDiameters(c.voxels, grid: grid)
-            let (attenuation, features, observation) = try characteriser.characterise(
-                c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: size.long,
+            let mask = LesionMeasurement.axialDiameters(c.voxels, grid: grid)
+            let (attenuation, features, characterised) = try characteriser.characterise(
+                c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: mask.long,
                 portalPieces: portalLumen?.piecesTouched(by: PortalLumen.withContiguousTissue(c.voxels, smoothed: smoothed, levels: levels,
                                                                                              grid: grid), grid: grid) ?? 0)
+            // LI-RADS sizes an observation with its capsule: for the HCC pattern (nonrim APHE and washout) or an
+            // enhancing capsule, the capsule's voxels join the measurement (not the mask), however sure the capsule
+            // feature itself is.
+            let size = characterised.nonrimAPHE && characterised.nonperipheralWashout || characterised.enhancingCapsule
+                ? LesionMeasurement.axialDiameters(LesionMeasurement.withCapsule(c.voxels, phases: raw, liverLevel: attenuation.liver,
+                                                                                 liver: liver, otherLesions: others, grid: grid), grid: grid)
+                : mask
+            var observation = characterised
+            observation.sizeMM = size.long
             let assignment = LIRADS.categorize(observation)
             let before = try acquiredInput.map { input in
                 try characteriser.characterise(c.voxels, phases: input.phases, levels: input.levels, liver: liver, otherLesions: others,
