@@ -691,7 +691,8 @@ hx_status hx_liver_result_summary(hx_context *ctx, const hx_liver_result *result
 hx_status hx_liver_segment_volume(hx_context *ctx, const hx_liver_result *result, int32_t segment, double *volume_ml);
 
 /**
- * Lesion index (0-based, largest first): Couinaud segment (1..8), axial long and short axis (mm), volume (mL),
+ * Lesion index (0-based, largest first): Couinaud segment (1..8), axial long and short axis (mm, outer edge to outer
+ * edge, an enhancing capsule included as LI-RADS measures; the volume is the lesion's mask without it), volume (mL),
  * detection confidence in [0, 1], LI-RADS category ("LR-1" ... "LR-5", "LR-M", "LR-TIV", "LR-NC") and the explanation
  * sentence. Strings belong to the result. Any output pointer may be NULL.
  */

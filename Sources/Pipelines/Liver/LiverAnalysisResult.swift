@@ -9,6 +9,8 @@ public struct LiverAnalysisResult: Sendable, Codable {
         public let centre: SIMD3<Double>
         /// Couinaud segment holding most of the lesion (1...8).
         public let segment: Int
+        /// Axial long and short axis, mm, outer edge to outer edge with an enhancing capsule (as LI-RADS measures,
+        /// `LesionMeasurement.withCapsule`), and the volume of the lesion's mask (without the capsule), mL.
         public let longAxisMM: Double, shortAxisMM: Double, volumeML: Double
         /// Axial slice (portal venous grid) holding the long axis.
         public internal(set) var slice: Int
