@@ -78,6 +78,7 @@ import HepatixKernels
         var analyzer = LiverAnalyzer()
         (analyzer.threads, analyzer.denoiser) = (2, try CNNDenoiser())
         let output = try analyzer.analyze(phantom.study)
+        #expect(output.result.denoiser == CNNDenoiser.shippedModelName)
         let acquired = try #require(output.acquiredPhases)
         #expect(Set(acquired.keys) == Set(output.phases.keys))
         // The portal venous phase is the reference frame: its acquired image is the input, bit for bit.

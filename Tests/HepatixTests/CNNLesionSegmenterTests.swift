@@ -47,4 +47,12 @@ struct CNNLesionSegmenterTests {
         phases[.delayed] = nil
         #expect(throws: InferenceError.self) { try CNNLesionSegmenter().probability(phases) }
     }
+
+    /// The analysis records which model proposed lesions: the shipped one by its name, another by its path.
+    @Test func recordsWhereItsModelCameFrom() throws {
+        #expect(try CNNLesionSegmenter().modelName == CNNLesionSegmenter.shippedModelName)
+        let path = try ShippedModels.path(of: CNNLesionSegmenter.shippedModelName)
+        #expect(try CNNLesionSegmenter(path: path).modelName == path)
+        #expect(try CNNLesionSegmenter(model: ONNXModel(contentsOf: path)).modelName == "in-memory model")
+    }
 }

@@ -27,6 +27,9 @@ public struct CNNLesionSegmenter: Sendable {
     public let model: ONNXModel
     /// The phases it reads, in its input's order.
     public let phases: [ContrastPhase]
+    /// Where the model came from, for the record (`LiverAnalysisResult.lesionNetwork`): the shipped model's file
+    /// name, the path it was loaded from, or "in-memory model".
+    public var modelName = "in-memory model"
     /// Worker threads (0: one per core); the result does not depend on it.
     public var threads = 0
     /// Lesion probability from which a voxel is proposed.
@@ -54,6 +57,7 @@ public struct CNNLesionSegmenter: Sendable {
     /// - Throws: `InferenceError` for a missing, malformed or unsuitable model.
     public init(path: String? = nil) throws {
         try self.init(model: try ONNXModel(contentsOf: try path ?? ShippedModels.path(of: Self.shippedModelName)))
+        modelName = path ?? Self.shippedModelName
     }
 
     /// Lesion probability of every voxel of the portal venous grid, from `phases` registered onto it.

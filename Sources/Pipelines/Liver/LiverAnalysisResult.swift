@@ -48,11 +48,11 @@ public struct LiverAnalysisResult: Sendable, Codable {
     public let couinaudProblem: String?
     public let registrations: [Registration]
     public internal(set) var lesions: [Lesion]
-    /// The denoising model the phases went through before analysis (nil: analysed as given).
+    /// The denoising model the phases went through before analysis (`CNNDenoiser.modelName`; nil: analysed as given).
     public var denoiser: String? = nil
     /// How the liver was segmented: "classical" or "CNN" (`LiverAnalyzer.liverNetwork`).
     public var liverSegmentation = "classical"
-    /// The lesion network whose proposals added detector seeds (`LiverAnalyzer.lesionNetwork`; nil: rules alone).
+    /// The lesion network whose proposals added detector seeds (`CNNLesionSegmenter.modelName`; nil: rules alone).
     public var lesionNetwork: String? = nil
     /// The future liver remnant of each planned resection (`LiverAnalyzer.resections`); empty when the Couinaud
     /// segments are unavailable.

@@ -189,9 +189,9 @@ public struct LiverAnalyzer: Sendable {
             segmentVolumesML: found.planes == nil ? [] : (1...8).map { Double(segmentVoxels[$0]) * voxelML },
             liverHU: (0..<4).map { rawLevels.median[$0] }, liverNoiseHU: (0..<4).map { rawLevels.spread[$0] },
             planes: found.planes, couinaudProblem: found.problem, registrations: registrations, lesions: lesions)
-        result.denoiser = denoiser.map { _ in CNNDenoiser.shippedModelName }
+        result.denoiser = denoiser?.modelName
         if liverNetwork != nil { result.liverSegmentation = "CNN" }
-        if lesionNetwork != nil { result.lesionNetwork = CNNLesionSegmenter.shippedModelName }
+        result.lesionNetwork = lesionNetwork?.modelName
         if found.planes != nil {
             result.futureLiverRemnants = FutureLiverRemnant.remnants(of: resections, couinaud: couinaud, lesionNumber: lesionNumber, voxelML: voxelML)
         }

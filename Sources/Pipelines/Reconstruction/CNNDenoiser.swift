@@ -10,6 +10,9 @@ public struct CNNDenoiser: Sendable {
 
     /// The network: one input [1, 3, H, W] (slices z-1, z, z+1 in HU), one output [1, 1, H, W] (slice z in HU).
     public let model: ONNXModel
+    /// Where the model came from, for the record (`LiverAnalysisResult.denoiser`): the shipped model's file name, the
+    /// path it was loaded from, or "in-memory model".
+    public var modelName = "in-memory model"
 
     /// Fraction of the network's correction applied: the result is `input + strength * (network - input)`,
     /// so 1 is the network's own output and 0 leaves the images as they were. Like the strength levels of
@@ -34,6 +37,7 @@ public struct CNNDenoiser: Sendable {
     /// - Throws: `InferenceError` for a missing, malformed or unsuitable model.
     public init(path: String? = nil, strength: Float = Self.defaultStrength) throws {
         try self.init(model: try ONNXModel(contentsOf: try path ?? ShippedModels.path(of: Self.shippedModelName)), strength: strength)
+        modelName = path ?? Self.shippedModelName
     }
 
     /// The denoised copy of `volume`, one slice at a time on `threads` workers (0: one per core). Only the
