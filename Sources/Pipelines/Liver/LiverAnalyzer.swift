@@ -48,7 +48,7 @@ public struct LiverAnalyzer: Sendable {
         public let acquiredPhases: [ContrastPhase: PatientVolume]?
         /// With the CNN liver path: the network's occlusion map on the slice with most liver (nil otherwise).
         public let liverOcclusion: CNNLiverSegmenter.Occlusion?
-        /// Liver to its edge (the segmenter's outline, IVC removed), Couinaud labels (0 outside), lesion numbers (0 outside).
+        /// Liver mask (IVC removed), Couinaud labels (0 outside), lesion numbers (0 outside).
         public let liver: [Bool]
         public let couinaud: [UInt8]
         public let lesionNumber: [UInt8]
@@ -72,7 +72,7 @@ public struct LiverAnalyzer: Sendable {
         }
         let portal = study.portalVenous
         let grid = try portal.voxelGrid()
-        let (liverMask, liverOutline) = try segmentLiver(portal)
+        let liverMask = try segmentLiver(portal)
         try stage("liver segmentation", 0.15)
         var registered: [ContrastPhase: PatientVolume] = [.portalVenous: portal]
         var registrations: [LiverAnalysisResult.Registration] = []
@@ -107,13 +107,11 @@ public struct LiverAnalyzer: Sendable {
                                        liver: liverMask, portalLevel: levels[.portalVenous],
                                        arterialLevel: registered[.arterial] != nil ? levels[.arterial] : nil)
         let liver = zip(liverMask, found.cava).map { $0 && !$1 }
-        // The liver to its edge, for its volume, segments and SEG; lesions are sought and levels measured in `liver`.
-        let outline = zip(liverOutline, found.cava).map { $0 && !$1 }
         var couinaud = [UInt8](repeating: 0, count: grid.count)
         var segmentVoxels = [Int](repeating: 0, count: 9)
         for k in 0..<grid.nz { for j in 0..<grid.ny { for i in 0..<grid.nx {
             let n = (k * grid.ny + j) * grid.nx + i
-            guard outline[n], let planes = found.planes else { continue }
+            guard liver[n], let planes = found.planes else { continue }
             let s = planes.segment(at: portal.position(i: Double(i), j: Double(j), k: Double(k)))
             couinaud[n] = s
             segmentVoxels[Int(s)] += 1
@@ -187,7 +185,7 @@ public struct LiverAnalyzer: Sendable {
         }
         try stage("characterisation and LI-RADS", 1)
         var result = LiverAnalysisResult(
-            study: study.name, liverVolumeML: Double(outline.lazy.filter { $0 }.count) * voxelML,
+            study: study.name, liverVolumeML: Double(liver.lazy.filter { $0 }.count) * voxelML,
             segmentVolumesML: found.planes == nil ? [] : (1...8).map { Double(segmentVoxels[$0]) * voxelML },
             liverHU: (0..<4).map { rawLevels.median[$0] }, liverNoiseHU: (0..<4).map { rawLevels.spread[$0] },
             planes: found.planes, couinaudProblem: found.problem, registrations: registrations, lesions: lesions)
@@ -205,7 +203,7 @@ public struct LiverAnalyzer: Sendable {
             }
             try stage("liver network occlusion map", 1)
         }
-        return Output(result: result, phases: registered, acquiredPhases: acquired, liverOcclusion: occlusion, liver: outline, couinaud: couinaud, lesionNumber: lesionNumber, stages: stages)
+        return Output(result: result, phases: registered, acquiredPhases: acquired, liverOcclusion: occlusion, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber, stages: stages)
     }
 
     /// The axial slice holding most voxels of `mask` (slices of `plane` voxels; the first of equals).
@@ -215,15 +213,14 @@ public struct LiverAnalyzer: Sendable {
     }
 
     /// The liver of `portal` by the CNN path when `liverNetwork` is set, else by the classical segmenter.
-    private func segmentLiver(_ portal: PatientVolume) throws -> (mask: [Bool], outline: [Bool]) {
+    private func segmentLiver(_ portal: PatientVolume) throws -> [Bool] {
         guard var network = liverNetwork else {
             var classical = segmenter
             classical.threads = threads
-            let result = try classical.segment(portal)
-            return (result.mask, result.outline)
+            return try classical.segment(portal).mask
         }
         network.threads = threads
-        do { let mask = try network.segment(portal); return (mask, mask) } catch let error as InferenceError {
+        do { return try network.segment(portal) } catch let error as InferenceError {
             throw LiverAnalysisError("the liver network failed: \(error)")
         }
     }
