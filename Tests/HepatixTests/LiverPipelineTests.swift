@@ -59,7 +59,9 @@ struct LiverPipelineTests {
         // (`LesionMeasurement.withCapsule`; 13 mm HCCs measured under 10 mm: LR-4), 90.1 % (73/81) after.
         #expect(third.categoryAgreement >= 0.90)
         // Detection at a third within 0.03 of full dose: the denoiser alone reached 0.914 (74/81; full dose 0.988);
-        // the lesion network's proposals find four of its seven misses, 0.963 (78/81).
+        // the lesion network's proposals find four of its seven misses, 0.963 (78/81). The line is checked against the
+        // full-dose pipeline as shipped (classical); against full dose with the same network (1.000) a third is 0.037
+        // short (BENCHMARKS.md).
         #expect(third.sensitivity10mm >= full.sensitivity10mm - 0.03)
     }
 }

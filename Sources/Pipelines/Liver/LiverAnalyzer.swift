@@ -147,9 +147,9 @@ public struct LiverAnalyzer: Sendable {
         for (index, c) in candidates.enumerated() where index < 255 {
             let number = index + 1
             let others = lesionNumber.map { $0 != 0 && $0 != UInt8(number) }
-            let mask = LesionMeasurement.axialDiameters(c.voxels, grid: grid)
+            let maskAxes = LesionMeasurement.axialDiameters(c.voxels, grid: grid)
             let (attenuation, features, characterised) = try characteriser.characterise(
-                c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: mask.long,
+                c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: maskAxes.long,
                 portalPieces: portalLumen?.piecesTouched(by: PortalLumen.withContiguousTissue(c.voxels, smoothed: smoothed, levels: levels,
                                                                                              grid: grid), grid: grid) ?? 0)
             // LI-RADS sizes an observation with its capsule: for the HCC pattern (nonrim APHE and washout) or an
@@ -158,7 +158,7 @@ public struct LiverAnalyzer: Sendable {
             let size = characterised.nonrimAPHE && characterised.nonperipheralWashout || characterised.enhancingCapsule
                 ? LesionMeasurement.axialDiameters(LesionMeasurement.withCapsule(c.voxels, phases: raw, liverLevel: attenuation.liver,
                                                                                  liver: liver, otherLesions: others, grid: grid), grid: grid)
-                : mask
+                : maskAxes
             var observation = characterised
             observation.sizeMM = size.long
             let assignment = LIRADS.categorize(observation)
