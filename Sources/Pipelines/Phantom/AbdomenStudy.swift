@@ -143,7 +143,7 @@ extension AbdomenStudy.Options {
         case .image: method = String(format: "image-domain noise %.1f HU", noiseHU / dose.squareRoot())
         case .fbp, .ir:
             method = String(format: "fan-beam scan, %d views, %.2g photons per ray at full dose, %@", scanner.views,
-                            scanner.incidentPhotons, acquisition == .fbp ? "FBP (Hann)" : "hybrid IR")
+                            scanner.incidentPhotons, acquisition == .fbp ? "FBP (\(scanner.window.rawValue) window)" : "hybrid IR")
         }
         return String(format: "Synthetic phantom study, seed %llu, %.0f %% dose (%@).", seed, dose * 100, method)
     }
