@@ -28,7 +28,7 @@ public struct PhantomScanner: Sendable, Equatable {
     /// Detector samples per image pixel across the field at the isocentre (at least; see `scan`).
     public var samplesPerPixel = 1.5
     /// Incident photons per ray at full dose and electronic noise (photons): calibrated so that full-dose
-    /// FBP gives ≈ 10 HU SD in the liver of the default study (9.x HU on test seeds 1-20), the noise of the
+    /// FBP gives ≈ 10 HU SD in the liver of the default study (9.9 HU over test seeds 1-20), the noise of the
     /// image-domain acquisition.
     public var incidentPhotons = 8.7e5, electronicNoise = 5.0
     /// The window of the FBP ramp filter of `.fbp`: Shepp-Logan, the nearest of the engine's windows to a clinical
