@@ -145,7 +145,7 @@ def lesion_probability(net, phases):
 
 
 def validate(hepatix, work, net, seeds, names):
-    """Per dose: lesions of 10 mm or more touched by the predicted mask (in all and per kind), and predicted
+    """Per acquisition and dose (image-domain noise at 33 % and full dose, FBP at 33 %): lesions of 10 mm or more touched by the predicted mask (in all and per kind), and predicted
     components inside the liver touching no lesion."""
     figures = {}
     for acquisition, dose in (("image", 0.33), ("image", 1.0), ("fbp", 0.33)):
