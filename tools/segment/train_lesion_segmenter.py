@@ -145,8 +145,8 @@ def lesion_probability(net, phases):
 
 
 def validate(hepatix, work, net, seeds, names):
-    """Per acquisition and dose (image-domain noise at 33 % and full dose, FBP at 33 %): lesions of 10 mm or more touched by the predicted mask (in all and per kind), and predicted
-    components inside the liver touching no lesion."""
+    """Per acquisition and dose (image-domain noise at 33 % and full dose, FBP at 33 %): lesions of 10 mm or more
+    touched by the predicted mask (in all and per kind), and predicted components inside the liver touching no lesion."""
     figures = {}
     for acquisition, dose in (("image", 0.33), ("image", 1.0), ("fbp", 0.33)):
         found, total, false_positives = {}, {}, 0
