@@ -14,7 +14,7 @@ struct PhantomScannerTests {
         for j in 0..<grid.ny { for i in 0..<grid.nx {
             var sum = 0.0
             for b in 0..<4 { for a in 0..<4 {
-                let p = pixelCentre(i, j) + (SIMD2(Double(a), Double(b)) - 1.5) / 4 * 1.5
+                let p = pixelCentre(i, j) + (SIMD2(Double(a), Double(b)) - 1.5) / 4 * grid.spacing.x
                 let inBody = (p.x / 150) * (p.x / 150) + (p.y / 110) * (p.y / 110) <= 1
                 let inDisc = ((p - discCentre) * (p - discCentre)).sum() <= discRadius * discRadius
                 sum += inDisc ? 110 : inBody ? 40 : -1000
@@ -25,7 +25,7 @@ struct PhantomScannerTests {
     }()
 
     static func pixelCentre(_ i: Int, _ j: Int) -> SIMD2<Double> {
-        (SIMD2(Double(i), Double(j)) - SIMD2(Double(grid.nx - 1), Double(grid.ny - 1)) / 2) * 1.5
+        (SIMD2(Double(i), Double(j)) - SIMD2(Double(grid.nx - 1), Double(grid.ny - 1)) / 2) * grid.spacing.x
     }
 
     static func distanceFromDiscCentre(_ n: Int) -> Double {
@@ -39,9 +39,7 @@ struct PhantomScannerTests {
 
     /// Mean and SD of `image` over the disc's interior (within 45 mm of its centre: 15 mm clear of its edge).
     static func discStatistics(_ image: [Float]) -> (mean: Double, sd: Double) {
-        let values = image.indices.filter { distanceFromDiscCentre($0) < 45 }.map { Double(image[$0]) }
-        let mean = values.reduce(0, +) / Double(values.count)
-        return (mean, (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)).squareRoot())
+        PhantomEvaluation.meanAndSD(image.indices.filter { distanceFromDiscCentre($0) < 45 }.map { Double(image[$0]) })
     }
 
     /// The 10-90 % rise distance of the disc's edge (mm): the radial profile in 0.5 mm bins from 40 to 80 mm,
