@@ -43,12 +43,12 @@ struct LesionDetectorProposalTests {
         return (values, liver)
     }
 
-    static func detect(proposed: [Bool]?) -> [LesionDetector.Candidate] {
+    static func detect(proposed: [Bool]?, floorExempt: [Bool]? = nil) -> [LesionDetector.Candidate] {
         var detector = LesionDetector()
         (detector.threads, detector.minimumLongAxisMM) = (2, 6)
         let (phases, liver) = Self.phases()
         return detector.detect(raw: phases, smoothed: phases, levels: PhaseLevels(phases, liver: liver), liver: liver, grid: grid,
-                               proposed: proposed)
+                               proposed: proposed, floorExempt: floorExempt)
     }
 
     @Test func rulesAloneKeepNothing() {
@@ -72,5 +72,20 @@ struct LesionDetectorProposalTests {
     @Test func aRuleLedCandidateIgnoresASmallProposal() {
         let proposed = (0..<Self.grid.count).map { n in Self.inSphere(n) && Self.position(n).z == 12 && Self.position(n).x == 26 }
         #expect(Self.detect(proposed: proposed).isEmpty)
+    }
+
+    /// Seeds that the rules found in the acquired images of a denoised study exempt their candidate from the long-axis
+    /// floor: the spot the rules seed, grown by the rules alone (3-4 mm), is kept when those seeds cover it, and only then.
+    @Test func floorExemptSeedsKeepASmallCandidate() {
+        let (phases, liver) = Self.phases()
+        let seeds = LesionDetector().ruleSeeds(raw: phases, liver: liver, grid: Self.grid)
+        #expect(seeds.contains(true))
+        #expect(seeds.indices.allSatisfy { !seeds[$0] || Self.inSphere($0) }, "the rules fire on the spot only")
+        let found = Self.detect(proposed: nil, floorExempt: seeds)
+        #expect(found.count == 1)
+        let long = LesionMeasurement.axialDiameters(found.first?.voxels ?? [], grid: Self.grid).long
+        #expect(long < 6, "a candidate the floor would have dropped: \(long) mm")
+        let elsewhere = (0..<Self.grid.count).map { !Self.inSphere($0) && liver[$0] }
+        #expect(Self.detect(proposed: nil, floorExempt: elsewhere).isEmpty)
     }
 }

@@ -47,22 +47,20 @@ public struct LesionDetector: Sendable {
     /// they seed (no rule fired there) grows into them as well as into the voxels that depart from the liver, while
     /// candidates the rules seed grow as without proposals - unless proposals make most of the candidate and growing
     /// it without them fails the vessel tests or the long-axis floor (the rules fired on a few noise voxels of a faint
-    /// lesion): then it is grown into them too. All pass the same vessel tests and size floors.
+    /// lesion): then it is grown into them too. All pass the same vessel tests and size floors, except that
+    /// `minimumLongAxisMM` does not apply to a candidate seeded by a voxel of `floorExempt` (the rules' seeds on the
+    /// acquired images of a denoised study: the floor is for the denoiser's correlated residual noise).
     public func detect(raw: [ContrastPhase: [Float]], smoothed: [ContrastPhase: [Float]], levels: PhaseLevels,
-                       liver: [Bool], grid: VolumeGrid, proposed: [Bool]? = nil) -> [Candidate] {
+                       liver: [Bool], grid: VolumeGrid, proposed: [Bool]? = nil, floorExempt: [Bool]? = nil) -> [Candidate] {
         guard raw[.portalVenous] != nil, let pv = smoothed[.portalVenous] else { return [] }
         let ap = smoothed[.arterial]
         let lPV = levels[.portalVenous]
-        // Seeds keep a voxel clear of the liver's edge along every axis, so the smoothing never mixes in
-        // what lies outside (thick slices make the dome and the tip partial-volume dark).
-        let inner = BinaryMorphology.erode(liver, radius: max(2, 1.05 * grid.spacing.max()), grid: grid, threads: threads)
-        var seed = [Bool](repeating: false, count: grid.count)
-        for alongZ in [true, false] {
-            let blurred = raw.mapValues { BinomialSmoothing.smooth($0, grid: grid, alongZ: alongZ, threads: threads) }
-            markSeeds(&seed, blurred, levels: PhaseLevels(blurred, liver: liver), inside: inner)
-        }
+        var seed = ruleSeeds(raw: raw, liver: liver, grid: grid)
         let ruled = proposed == nil ? nil : seed
-        if let proposed { for n in 0..<grid.count where proposed[n] && inner[n] { seed[n] = true } }
+        if let proposed {
+            let inner = innerLiver(liver, grid: grid)
+            for n in 0..<grid.count where proposed[n] && inner[n] { seed[n] = true }
+        }
         let opened = openingRadiusMM > 0 ? BinaryMorphology.open(seed, radius: openingRadiusMM, grid: grid, threads: threads) : seed
         let components = ConnectedComponents(opened, grid: grid)
         let voxelMM3 = grid.spacing.x * grid.spacing.y * grid.spacing.z
@@ -89,6 +87,7 @@ public struct LesionDetector: Sendable {
                 return false
             }
             let onlyProposed = ruled.map { ruled in !voxels.contains { ruled[$0] } } ?? false
+            let floor = floorExempt.map { exempt in voxels.contains { exempt[$0] } } == true ? 0 : minimumLongAxisMM
             // Grow inside a box around the candidate (the growth radius plus a voxel of background).
             guard let box = try? VoxelBox(around: voxels, in: grid, marginMM: growthMM + 2 * grid.spacing.max()) else { continue }
             var core = [Bool](repeating: false, count: box.subgrid.count)
@@ -118,7 +117,7 @@ public struct LesionDetector: Sendable {
                 if let ap, coreLevel > lPV + risingVesselHU,
                    coreLevel > LiverSegmenter.median(deepest.map { Double(ap[box.outer($0)]) }) { return nil }
                 let indices = inside.map(box.outer).sorted()
-                if minimumLongAxisMM > 0, LesionMeasurement.axialDiameters(indices, grid: grid).long < minimumLongAxisMM { return nil }
+                if floor > 0, LesionMeasurement.axialDiameters(indices, grid: grid).long < floor { return nil }
                 return indices
             }
             // A candidate mostly proposed, where the rules fired on a few of its voxels only, is grown into the
@@ -138,6 +137,24 @@ public struct LesionDetector: Sendable {
             taken.formUnion(c.voxels)
             return true
         }
+    }
+
+    /// The voxels of `raw` phases where one of the three seed rules fires, inside `liver` a voxel clear of its edge:
+    /// each phase blurred two ways (3D binomial; in-plane binomial) and thresholded at `noiseSigmas` of its own noise.
+    public func ruleSeeds(raw: [ContrastPhase: [Float]], liver: [Bool], grid: VolumeGrid) -> [Bool] {
+        let inner = innerLiver(liver, grid: grid)
+        var seed = [Bool](repeating: false, count: grid.count)
+        for alongZ in [true, false] {
+            let blurred = raw.mapValues { BinomialSmoothing.smooth($0, grid: grid, alongZ: alongZ, threads: threads) }
+            markSeeds(&seed, blurred, levels: PhaseLevels(blurred, liver: liver), inside: inner)
+        }
+        return seed
+    }
+
+    /// Seeds keep a voxel clear of the liver's edge along every axis, so the smoothing never mixes in
+    /// what lies outside (thick slices make the dome and the tip partial-volume dark).
+    func innerLiver(_ liver: [Bool], grid: VolumeGrid) -> [Bool] {
+        BinaryMorphology.erode(liver, radius: max(2, 1.05 * grid.spacing.max()), grid: grid, threads: threads)
     }
 
     /// Marks voxels of `inside` that meet one of the three seed rules in `phases`, thresholds at least

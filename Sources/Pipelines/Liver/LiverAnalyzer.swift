@@ -24,6 +24,13 @@ public struct LiverAnalyzer: Sendable {
     /// the dose (false positives per study 0.25, none of the 82 lesions of 10 mm or more lost). Without a denoiser
     /// no floor applies, so that follow-up keeps tracking a shrinking lesion.
     public var denoisedMinimumLongAxisMM = 6.0
+    /// With a denoiser, the detector's rules also run on the acquired phases (registered, before denoising) and
+    /// their seeds join the proposals: a lesion whose contrast the network smoothed under the rules' floors in the
+    /// denoised images is still seeded where the acquired images show it, then grown in the denoised images; the
+    /// `denoisedMinimumLongAxisMM` floor does not apply to it (the acquired images, not the network, show it).
+    /// Off by default: at a third of the dose it finds more lesions through the simulated scanner (FBP) but adds false
+    /// positives under image-domain noise (BENCHMARKS.md, session 2026-12-07 afternoon).
+    public var seedsFromAcquiredPhases = false
     /// Voxel edge the analysis works at, mm: a finer study (thin-slice 512² CT, 0.6-0.9 mm pixels) is
     /// block-averaged to about this (see `workingFactors`) for every stage; the outputs come back on the study's grid.
     public var workingSpacingMM = 1.5
@@ -125,14 +132,21 @@ public struct LiverAnalyzer: Sendable {
         // resampled by the registration; the classical mask stops a voxel short of it. Lesions are sought (and grown)
         // inside that layer, as with the classical mask.
         let searched = liverNetwork == nil ? liver : BinaryMorphology.erode(liver, radius: 1.05 * grid.spacing.max(), grid: grid, threads: threads)
-        let proposed = try lesionNetwork.map { network in
+        var proposed = try lesionNetwork.map { network in
             var network = network
             network.threads = threads
             do { return try network.propose(acquired ?? registered) } catch let error as InferenceError {
                 throw LiverAnalysisError("the lesion network failed: \(error)")
             }
         }
-        let candidates = detector.detect(raw: raw, smoothed: smoothed, levels: levels, liver: searched, grid: grid, proposed: proposed)
+        var acquiredSeeds: [Bool]? = nil
+        if seedsFromAcquiredPhases, let acquired {
+            let seeds = detector.ruleSeeds(raw: acquired.mapValues(\.voxels), liver: searched, grid: grid)
+            proposed = proposed.map { zip($0, seeds).map { $0 || $1 } } ?? seeds
+            acquiredSeeds = seeds
+        }
+        let candidates = detector.detect(raw: raw, smoothed: smoothed, levels: levels, liver: searched, grid: grid, proposed: proposed,
+                                         floorExempt: acquiredSeeds)
         try stage("lesion detection", 0.75)
         var lesionNumber = [UInt8](repeating: 0, count: grid.count)
         for (index, c) in candidates.enumerated() where index < 255 { for n in c.voxels { lesionNumber[n] = UInt8(index + 1) } }
