@@ -662,6 +662,14 @@ hx_status hx_liver_options_set_liver_network(hx_context *ctx, hx_liver_options *
 hx_status hx_liver_options_set_lesion_network(hx_context *ctx, hx_liver_options *options, int32_t enable, const char *model_path);
 
 /**
+ * With a denoiser (hx_liver_options_set_denoise), enable non-zero also runs the lesion detector's rules on the
+ * acquired phases (registered, before denoising): their seeds join the proposals, and the long-axis floor for denoised
+ * images does not apply to the candidates they seed. Default off: at a third of the dose it finds more lesions in
+ * fan-beam FBP images but adds false positives under white noise (BENCHMARKS.md). Without a denoiser it changes nothing.
+ */
+hx_status hx_liver_options_set_acquired_seeds(hx_context *ctx, hx_liver_options *options, int32_t enable);
+
+/**
  * Adds a planned resection whose future liver remnant the result reports, besides the standard anatomical ones
  * (right and left hepatectomy, right and left trisectionectomy, left lateral sectionectomy). segments lists the
  * Couinaud segments removed (1..8, I..VIII; repeats ignored); name (may be NULL: "planned resection") labels it.

@@ -9,6 +9,7 @@ final class LiverOptionsBox {
     var resections = FutureLiverRemnant.Resection.standard
     var liverNetwork: CNNLiverSegmenter? = nil
     var lesionNetwork: CNNLesionSegmenter? = nil
+    var seedsFromAcquiredPhases = false
 }
 
 /// Sets (enable non-zero) or clears one of the options' networks: `load` reads the model at `modelPath`, or the shipped
@@ -56,6 +57,11 @@ public func hx_liver_options_set_lesion_network(_ ctx: OpaquePointer?, _ options
         try setNetwork(options, enable, modelPath, shipped: CNNLesionSegmenter.shippedModelName,
                        load: { try CNNLesionSegmenter(path: $0) }, assign: { $0.lesionNetwork = $1 })
     }
+}
+
+@c @implementation
+public func hx_liver_options_set_acquired_seeds(_ ctx: OpaquePointer?, _ options: OpaquePointer?, _ enable: Int32) -> hx_status {
+    withContext(ctx) { _ in object(try required(options, "options"), as: LiverOptionsBox.self).seedsFromAcquiredPhases = enable != 0 }
 }
 
 @c @implementation
