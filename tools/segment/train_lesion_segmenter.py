@@ -32,9 +32,9 @@ fbp`) at 33, 25, 50, 33, 100 % dose. Tried on 2026-12-07 with the Hann scanner (
 all 28 validation lesions in the FBP images too, but in the pipeline it found no more lesions through the scanner at a
 third of the dose (test seeds 1-20: 73 of 81 either way) and one fewer with image-domain noise (77 against 78), so the
 shipped model is trained without it.
-Validation (seeds 201-206 at 33 % and full dose, and FBP at 33 %): lesions of 10 mm or more touched by the predicted mask (per kind), and
-predicted 3D components in the liver touching no lesion (false positives, before Hepatix's size floor), written to
-OUT/<name>.json; the PyTorch weights go to WORK/<name>.pt.
+Validation (seeds 201-206 at 33 % and full dose, and FBP at 33 %): lesions of 10 mm or more touched by the predicted
+mask (per kind), and predicted 3D components in the liver touching no lesion (false positives, before Hepatix's size
+floor), written to OUT/<name>.json; the PyTorch weights go to WORK/<name>.pt.
 
 usage: train_lesion_segmenter.py --hepatix .build/release/hepatix --out Models [--work /tmp/lesionseg-data] [--steps 6000]
 (needs scipy besides torch, numpy, onnx, nibabel)
@@ -164,8 +164,8 @@ def validate(hepatix, work, net, seeds, names):
             false_positives += sum(1 for c in range(1, components + 1) if not (lesion & (labels == c)).any())
         key = str(dose) if acquisition == "image" else f"{acquisition} {dose}"
         figures[key] = {"lesions_10mm_found": sum(found.values()), "lesions_10mm": sum(total.values()),
-                              "by_kind": {k: f"{found[k]}/{total[k]}" for k in sorted(total)},
-                              "false_positive_components": false_positives}
+                        "by_kind": {k: f"{found[k]}/{total[k]}" for k in sorted(total)},
+                        "false_positive_components": false_positives}
         print(f"validation {acquisition} dose {dose}: {figures[key]}", flush=True)
     return figures
 

@@ -139,12 +139,9 @@ public struct LiverAnalyzer: Sendable {
                 throw LiverAnalysisError("the lesion network failed: \(error)")
             }
         }
-        var acquiredSeeds: [Bool]? = nil
-        if seedsFromAcquiredPhases, let acquired {
-            let seeds = detector.ruleSeeds(raw: acquired.mapValues(\.voxels), liver: searched, grid: grid)
-            proposed = proposed.map { zip($0, seeds).map { $0 || $1 } } ?? seeds
-            acquiredSeeds = seeds
-        }
+        let acquiredValues = acquired?.mapValues(\.voxels)
+        let acquiredSeeds = seedsFromAcquiredPhases ? acquiredValues.map { detector.ruleSeeds(raw: $0, liver: searched, grid: grid) } : nil
+        if let acquiredSeeds { proposed = proposed.map { zip($0, acquiredSeeds).map { $0 || $1 } } ?? acquiredSeeds }
         let candidates = detector.detect(raw: raw, smoothed: smoothed, levels: levels, liver: searched, grid: grid, proposed: proposed,
                                          floorExempt: acquiredSeeds)
         try stage("lesion detection", 0.75)
@@ -152,10 +149,7 @@ public struct LiverAnalyzer: Sendable {
         for (index, c) in candidates.enumerated() where index < 255 { for n in c.voxels { lesionNumber[n] = UInt8(index + 1) } }
         let rawLevels = PhaseLevels(raw, liver: liver)
         let portalLumen = PortalLumen(smoothed: smoothed, levels: levels, liver: liver, grid: grid, threads: threads)
-        let acquiredInput = acquired.map { volumes in
-            let values = volumes.mapValues(\.voxels)
-            return (phases: values, levels: PhaseLevels(values, liver: liver))
-        }
+        let acquiredInput = acquiredValues.map { values in (phases: values, levels: PhaseLevels(values, liver: liver)) }
         let voxelML = grid.spacing.x * grid.spacing.y * grid.spacing.z / 1000
         var lesions: [LiverAnalysisResult.Lesion] = []
         for (index, c) in candidates.enumerated() where index < 255 {
