@@ -31,8 +31,9 @@ private func analyzeStudy(_ study: MultiphaseStudy, threads: Int, options: Opaqu
     analyzer.threads = threads
     if let options {
         let box = object(options, as: LiverOptionsBox.self)
-        (analyzer.denoiser, analyzer.resections, analyzer.liverNetwork, analyzer.lesionNetwork, analyzer.seedsFromAcquiredPhases) =
-            (box.denoiser, box.resections, box.liverNetwork, box.lesionNetwork, box.seedsFromAcquiredPhases)
+        (analyzer.denoiser, analyzer.resections, analyzer.liverNetwork, analyzer.lesionNetwork) =
+            (box.denoiser, box.resections, box.liverNetwork, box.lesionNetwork)
+        (analyzer.seedsFromAcquiredPhases, analyzer.lesionsFromAcquiredPhases) = (box.seedsFromAcquiredPhases, box.lesionsFromAcquiredPhases)
     }
     let output = try analyzer.analyze(study) { _, fraction in progress.map { $0(fraction, userData) == 0 } ?? true }
     var outputs: [String] = []

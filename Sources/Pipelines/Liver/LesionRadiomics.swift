@@ -1,7 +1,7 @@
 import Foundation
 
 /// IBSI radiomic features of every lesion an analysis found, through the radiomics layer: the lesion mask on
-/// the registered portal venous phase, cropped to the lesion's box plus a margin, processed as IBSI
+/// the registered portal venous phase the lesions were measured in (`LiverAnalyzer.Output.lesionPhases`), cropped to the lesion's box plus a margin, processed as IBSI
 /// configuration C (trilinear to 2 mm isotropic, re-segmentation to [-1000, 400] HU, fixed bin size 25 HU).
 /// Deterministic: the extractor gives the same bits whatever the thread count.
 public struct LesionRadiomics: Codable, Sendable, Equatable {
@@ -21,7 +21,7 @@ public struct LesionRadiomics: Codable, Sendable, Equatable {
     /// Features of every lesion in `output` (`configuration` is an IBSI configuration name; default C).
     /// - Throws: `RadiomicsError` when a lesion's ROI cannot be processed (e.g. re-segmentation empties it).
     public init(_ output: LiverAnalyzer.Output, configuration name: String = "C", threads: Int = 0) throws {
-        try self.init(portal: output.phases[.portalVenous]!, lesionNumber: output.lesionNumber, configuration: name, threads: threads)
+        try self.init(portal: output.lesionPhases[.portalVenous]!, lesionNumber: output.lesionNumber, configuration: name, threads: threads)
     }
 
     /// Features of every lesion labelled in `lesionNumber` (0 outside lesions, one label per voxel of `portal`).

@@ -24,7 +24,8 @@ public struct LiverAnalysisResult: Sendable, Codable {
         /// The plain-language explanation, in LI-RADS terms.
         public let sentence: String
         /// With a denoiser: the same medians measured on the acquired images (registered by the same maps), so
-        /// that what denoising changed in the lesion and its reference is on record; nil without a denoiser.
+        /// that what denoising changed in the lesion and its reference is on record; nil without a denoiser, and when
+        /// `attenuation` itself was measured on the acquired images (`lesionsFromAcquiredPhases`).
         public var attenuationBeforeDenoising: LesionCharacteriser.Attenuation? = nil
     }
 
@@ -50,6 +51,10 @@ public struct LiverAnalysisResult: Sendable, Codable {
     public internal(set) var lesions: [Lesion]
     /// The denoising model the phases went through before analysis (`CNNDenoiser.modelName`; nil: analysed as given).
     public var denoiser: String? = nil
+    /// With a denoiser: lesions were found, grown and measured in the acquired phases, the denoised ones serving the
+    /// liver, registration and landmarks (`LiverAnalyzer.lesionsFromAcquiredPhases`); liver HU and noise are then the
+    /// acquired images' too.
+    public var lesionsFromAcquiredPhases = false
     /// How the liver was segmented: "classical" or "CNN" (`LiverAnalyzer.liverNetwork`).
     public var liverSegmentation = "classical"
     /// The lesion network whose proposals added detector seeds (`CNNLesionSegmenter.modelName`; nil: rules alone).

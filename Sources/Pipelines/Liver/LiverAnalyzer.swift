@@ -31,6 +31,14 @@ public struct LiverAnalyzer: Sendable {
     /// Off by default: at a third of the dose it finds more lesions through the simulated scanner (FBP) but adds false
     /// positives under image-domain noise (BENCHMARKS.md, session 2026-12-07 afternoon).
     public var seedsFromAcquiredPhases = false
+    /// With a denoiser, lesions are detected, grown, measured and characterised in the acquired phases (registered
+    /// by the maps found on the denoised ones), and the result's liver HU and noise are theirs; the denoised phases
+    /// serve the liver segmentation, the registration and the vessel landmarks. The network then shapes the anatomy
+    /// but not a lesion's edge or HU. Off by default: at a third of the dose through the simulated scanner (fan-beam
+    /// FBP, whose noise is band-limited like a real scanner's) it keeps every lesion figure of plain FBP with the
+    /// liver and Couinaud figures of the denoised images, but under the tests' white image-domain noise lesions grown in
+    /// the acquired images are sized and categorised worse (BENCHMARKS.md, session 2026-12-07 evening).
+    public var lesionsFromAcquiredPhases = false
     /// Voxel edge the analysis works at, mm: a finer study (thin-slice 512² CT, 0.6-0.9 mm pixels) is
     /// block-averaged to about this (see `workingFactors`) for every stage; the outputs come back on the study's grid.
     public var workingSpacingMM = 1.5
@@ -53,6 +61,11 @@ public struct LiverAnalyzer: Sendable {
         /// `phases`, so that the two can be compared voxel by voxel (nil without a denoiser, and for studies analysed
         /// on a coarser working grid, whose `phases` are the acquired ones).
         public let acquiredPhases: [ContrastPhase: PatientVolume]?
+        /// The phases lesions were found and measured in: `acquiredPhases` when the result says
+        /// `lesionsFromAcquiredPhases`, else `phases`.
+        public var lesionPhases: [ContrastPhase: PatientVolume] {
+            result.lesionsFromAcquiredPhases ? acquiredPhases ?? phases : phases
+        }
         /// With the CNN liver path: the network's occlusion map on the slice with most liver (nil otherwise).
         public let liverOcclusion: CNNLiverSegmenter.Occlusion?
         /// Liver mask (IVC removed), Couinaud labels (0 outside), lesion numbers (0 outside).
@@ -124,10 +137,14 @@ public struct LiverAnalyzer: Sendable {
             segmentVoxels[Int(s)] += 1
         } } }
         try stage("vessels and Couinaud segments", 0.55)
-        levels = PhaseLevels(smoothed, liver: liver)
+        let acquiredValues = acquired?.mapValues(\.voxels)
+        let onAcquired = lesionsFromAcquiredPhases && acquiredValues != nil
+        let lesionRaw = onAcquired ? acquiredValues! : raw
+        let lesionSmoothed = onAcquired ? lesionRaw.mapValues { MedianFilter.median3($0, grid: grid, threads: threads) } : smoothed
+        levels = PhaseLevels(lesionSmoothed, liver: liver)
         var detector = self.detector
         detector.threads = threads
-        if denoiser != nil { detector.minimumLongAxisMM = max(detector.minimumLongAxisMM, denoisedMinimumLongAxisMM) }
+        if denoiser != nil && !onAcquired { detector.minimumLongAxisMM = max(detector.minimumLongAxisMM, denoisedMinimumLongAxisMM) }
         // The CNN's mask reaches the liver's true edge, whose outer voxels carry partial volume with fat in every phase
         // resampled by the registration; the classical mask stops a voxel short of it. Lesions are sought (and grown)
         // inside that layer, as with the classical mask.
@@ -139,17 +156,16 @@ public struct LiverAnalyzer: Sendable {
                 throw LiverAnalysisError("the lesion network failed: \(error)")
             }
         }
-        let acquiredValues = acquired?.mapValues(\.voxels)
-        let acquiredSeeds = seedsFromAcquiredPhases ? acquiredValues.map { detector.ruleSeeds(raw: $0, liver: searched, grid: grid) } : nil
+        let acquiredSeeds = seedsFromAcquiredPhases && !onAcquired ? acquiredValues.map { detector.ruleSeeds(raw: $0, liver: searched, grid: grid) } : nil
         if let acquiredSeeds { proposed = proposed.map { zip($0, acquiredSeeds).map { $0 || $1 } } ?? acquiredSeeds }
-        let candidates = detector.detect(raw: raw, smoothed: smoothed, levels: levels, liver: searched, grid: grid, proposed: proposed,
+        let candidates = detector.detect(raw: lesionRaw, smoothed: lesionSmoothed, levels: levels, liver: searched, grid: grid, proposed: proposed,
                                          floorExempt: acquiredSeeds)
         try stage("lesion detection", 0.75)
         var lesionNumber = [UInt8](repeating: 0, count: grid.count)
         for (index, c) in candidates.enumerated() where index < 255 { for n in c.voxels { lesionNumber[n] = UInt8(index + 1) } }
-        let rawLevels = PhaseLevels(raw, liver: liver)
-        let portalLumen = PortalLumen(smoothed: smoothed, levels: levels, liver: liver, grid: grid, threads: threads)
-        let acquiredInput = acquiredValues.map { values in (phases: values, levels: PhaseLevels(values, liver: liver)) }
+        let lesionRawLevels = PhaseLevels(lesionRaw, liver: liver)
+        let portalLumen = PortalLumen(smoothed: lesionSmoothed, levels: levels, liver: liver, grid: grid, threads: threads)
+        let acquiredInput = onAcquired ? nil : acquiredValues.map { values in (phases: values, levels: PhaseLevels(values, liver: liver)) }
         let voxelML = grid.spacing.x * grid.spacing.y * grid.spacing.z / 1000
         var lesions: [LiverAnalysisResult.Lesion] = []
         for (index, c) in candidates.enumerated() where index < 255 {
@@ -157,14 +173,14 @@ public struct LiverAnalyzer: Sendable {
             let others = lesionNumber.map { $0 != 0 && $0 != UInt8(number) }
             let maskAxes = LesionMeasurement.axialDiameters(c.voxels, grid: grid)
             let (attenuation, features, characterised) = try characteriser.characterise(
-                c.voxels, phases: raw, levels: rawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: maskAxes.long,
-                portalPieces: portalLumen?.piecesTouched(by: PortalLumen.withContiguousTissue(c.voxels, smoothed: smoothed, levels: levels,
+                c.voxels, phases: lesionRaw, levels: lesionRawLevels, liver: liver, otherLesions: others, grid: grid, sizeMM: maskAxes.long,
+                portalPieces: portalLumen?.piecesTouched(by: PortalLumen.withContiguousTissue(c.voxels, smoothed: lesionSmoothed, levels: levels,
                                                                                              grid: grid), grid: grid) ?? 0)
             // LI-RADS sizes an observation with its capsule: for the HCC pattern (nonrim APHE and washout) or an
             // enhancing capsule, the capsule's voxels join the measurement (not the mask), however sure the capsule
             // feature itself is.
             let size = characterised.nonrimAPHE && characterised.nonperipheralWashout || characterised.enhancingCapsule
-                ? LesionMeasurement.axialDiameters(LesionMeasurement.withCapsule(c.voxels, phases: raw, liverLevel: attenuation.liver,
+                ? LesionMeasurement.axialDiameters(LesionMeasurement.withCapsule(c.voxels, phases: lesionRaw, liverLevel: attenuation.liver,
                                                                                  liver: liver, otherLesions: others, grid: grid), grid: grid)
                 : maskAxes
             var observation = characterised
@@ -195,9 +211,10 @@ public struct LiverAnalyzer: Sendable {
         var result = LiverAnalysisResult(
             study: study.name, liverVolumeML: Double(liver.lazy.filter { $0 }.count) * voxelML,
             segmentVolumesML: found.planes == nil ? [] : (1...8).map { Double(segmentVoxels[$0]) * voxelML },
-            liverHU: (0..<4).map { rawLevels.median[$0] }, liverNoiseHU: (0..<4).map { rawLevels.spread[$0] },
+            liverHU: (0..<4).map { lesionRawLevels.median[$0] }, liverNoiseHU: (0..<4).map { lesionRawLevels.spread[$0] },
             planes: found.planes, couinaudProblem: found.problem, registrations: registrations, lesions: lesions)
         result.denoiser = denoiser?.modelName
+        result.lesionsFromAcquiredPhases = onAcquired
         if liverNetwork != nil { result.liverSegmentation = "CNN" }
         result.lesionNetwork = lesionNetwork?.modelName
         if found.planes != nil {

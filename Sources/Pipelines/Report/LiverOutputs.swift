@@ -20,6 +20,9 @@ extension LiverAnalyzer.Output {
         try encoder.encode(try LesionRadiomics(self)).write(to: URL(fileURLWithPath: folder + "/radiomics.json"))
         lap("radiomics")
         var quality = result.denoiser.map { note + " Every phase was denoised by the CNN \($0) before analysis." } ?? note
+        if result.lesionsFromAcquiredPhases {
+            quality += " Lesions were found, measured and categorised in the acquired images; the denoised ones served the liver, registration and vessel landmarks."
+        }
         if result.liverSegmentation == "CNN" { quality += " The liver was segmented by the CNN path (trained on phantoms only: see Models/README.md)." }
         if result.lesionNetwork != nil { quality += " Lesion seeds were also proposed by the multiphase lesion CNN (trained on phantoms only: see Models/README.md)." }
         try LiverReportHTML.page(self, note: quality).write(toFile: folder + "/report.html", atomically: true, encoding: .utf8)

@@ -64,7 +64,10 @@ public enum LiverReportHTML {
             html += "<p>" + (try png(LiverReportImages.phasePanel(output, lesion: lesion), "observation \(lesion.number) in each phase")) + "<br>"
             html += "unenhanced, late arterial, portal venous, delayed (phases present); yellow: lesion; cyan: liver reference 5–20 mm around it"
             if output.acquiredPhases != nil {
-                html += ". Rows: denoised (analysed), acquired, and the denoising network's change (red: brightened, blue: darkened, full colour at ±25 HU)"
+                html += r.lesionsFromAcquiredPhases
+                    ? ". Rows: denoised, acquired (the lesion was found and measured here), and the denoising network's change"
+                    : ". Rows: denoised (analysed), acquired, and the denoising network's change"
+                html += " (red: brightened, blue: darkened, full colour at ±25 HU)"
             }
             html += "</p>\n"
             html += """
