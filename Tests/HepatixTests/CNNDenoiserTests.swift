@@ -69,15 +69,21 @@ import HepatixKernels
         }
     }
 
-    /// With a denoiser the analysis keeps the acquired images beside the denoised ones it read, registered by the same
-    /// maps, measures every lesion on both, and the report shows both and the network's change around each lesion.
-    @Test func analysisRecordsWhatDenoisingChanged() throws {
+    /// Seed 21 at a third of the dose, the analyzer with the shipped denoiser (2 threads) and its analysis, made once
+    /// for the tests that read them.
+    static let thirdDose = Result { () throws -> (AbdomenStudy, LiverAnalyzer, LiverAnalyzer.Output) in
         var options = AbdomenStudy.Options()
         (options.dose, options.threads) = (1.0 / 3, 2)
         let phantom = try AbdomenStudy.render(seed: 21, options: options)
         var analyzer = LiverAnalyzer()
         (analyzer.threads, analyzer.denoiser) = (2, try CNNDenoiser())
-        let output = try analyzer.analyze(phantom.study)
+        return (phantom, analyzer, try analyzer.analyze(phantom.study))
+    }
+
+    /// With a denoiser the analysis keeps the acquired images beside the denoised ones it read, registered by the same
+    /// maps, measures every lesion on both, and the report shows both and the network's change around each lesion.
+    @Test func analysisRecordsWhatDenoisingChanged() throws {
+        let (phantom, _, output) = try Self.thirdDose.get()
         #expect(output.result.denoiser == CNNDenoiser.shippedModelName)
         let acquired = try #require(output.acquiredPhases)
         #expect(Set(acquired.keys) == Set(output.phases.keys))
@@ -114,12 +120,8 @@ import HepatixKernels
     /// the default), while lesions are measured in the acquired ones: an HCC's arterial enhancement over the liver, which
     /// the network flattens (it keeps 0.77-0.85 of lesion contrast), is measured higher, and the report says where.
     @Test func lesionsMeasuredInTheAcquiredPhases() throws {
-        var options = AbdomenStudy.Options()
-        (options.dose, options.threads) = (1.0 / 3, 2)
-        let phantom = try AbdomenStudy.render(seed: 21, options: options)
-        var analyzer = LiverAnalyzer()
-        (analyzer.threads, analyzer.denoiser) = (2, try CNNDenoiser())
-        let denoised = try analyzer.analyze(phantom.study)
+        let (phantom, defaults, denoised) = try Self.thirdDose.get()
+        var analyzer = defaults
         analyzer.lesionsFromAcquiredPhases = true
         let acquired = try analyzer.analyze(phantom.study)
         #expect(!denoised.result.lesionsFromAcquiredPhases && acquired.result.lesionsFromAcquiredPhases)
