@@ -1,8 +1,9 @@
 import Foundation
 
 /// IBSI radiomic features of every lesion an analysis found, through the radiomics layer: the lesion mask on
-/// the registered portal venous phase the lesions were measured in (`LiverAnalyzer.Output.lesionPhases`), cropped to the lesion's box plus a margin, processed as IBSI
-/// configuration C (trilinear to 2 mm isotropic, re-segmentation to [-1000, 400] HU, fixed bin size 25 HU).
+/// the registered portal venous phase the lesions were measured in (`LiverAnalyzer.Output.lesionPhases`), cropped
+/// to the lesion's box plus a margin, processed as IBSI configuration C (trilinear to 2 mm isotropic,
+/// re-segmentation to [-1000, 400] HU, fixed bin size 25 HU).
 /// Deterministic: the extractor gives the same bits whatever the thread count.
 public struct LesionRadiomics: Codable, Sendable, Equatable {
     /// One lesion's features, keyed "tag" or "tag [aggregation]" (IBSI tag, e.g. `cm.joint.max [3D, merged]`).

@@ -37,7 +37,8 @@ public struct LiverAnalyzer: Sendable {
     /// but not a lesion's edge or HU. Off by default: at a third of the dose through the simulated scanner (fan-beam
     /// FBP, whose noise is band-limited like a real scanner's) it keeps every lesion figure of plain FBP with the
     /// liver and Couinaud figures of the denoised images, but under the tests' white image-domain noise lesions grown in
-    /// the acquired images are sized and categorised worse (BENCHMARKS.md, session 2026-12-07 evening).
+    /// the acquired images are sized and categorised worse (BENCHMARKS.md, session 2026-12-07 evening). It supersedes
+    /// `seedsFromAcquiredPhases`, whose seeds the detector then finds itself.
     public var lesionsFromAcquiredPhases = false
     /// Voxel edge the analysis works at, mm: a finer study (thin-slice 512² CT, 0.6-0.9 mm pixels) is
     /// block-averaged to about this (see `workingFactors`) for every stage; the outputs come back on the study's grid.
