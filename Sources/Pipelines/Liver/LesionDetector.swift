@@ -55,10 +55,10 @@ public struct LesionDetector: Sendable {
         guard raw[.portalVenous] != nil, let pv = smoothed[.portalVenous] else { return [] }
         let ap = smoothed[.arterial]
         let lPV = levels[.portalVenous]
-        var seed = ruleSeeds(raw: raw, liver: liver, grid: grid)
+        let inner = innerLiver(liver, grid: grid)
+        var seed = ruleSeeds(raw: raw, inside: inner, liver: liver, grid: grid)
         let ruled = proposed == nil ? nil : seed
         if let proposed {
-            let inner = innerLiver(liver, grid: grid)
             for n in 0..<grid.count where proposed[n] && inner[n] { seed[n] = true }
         }
         let opened = openingRadiusMM > 0 ? BinaryMorphology.open(seed, radius: openingRadiusMM, grid: grid, threads: threads) : seed
@@ -142,7 +142,11 @@ public struct LesionDetector: Sendable {
     /// The voxels of `raw` phases where one of the three seed rules fires, inside `liver` a voxel clear of its edge:
     /// each phase blurred two ways (3D binomial; in-plane binomial) and thresholded at `noiseSigmas` of its own noise.
     public func ruleSeeds(raw: [ContrastPhase: [Float]], liver: [Bool], grid: VolumeGrid) -> [Bool] {
-        let inner = innerLiver(liver, grid: grid)
+        ruleSeeds(raw: raw, inside: innerLiver(liver, grid: grid), liver: liver, grid: grid)
+    }
+
+    /// `ruleSeeds(raw:liver:grid:)` given the inner liver (`innerLiver(liver, grid:)`), made once by the caller.
+    func ruleSeeds(raw: [ContrastPhase: [Float]], inside inner: [Bool], liver: [Bool], grid: VolumeGrid) -> [Bool] {
         var seed = [Bool](repeating: false, count: grid.count)
         for alongZ in [true, false] {
             let blurred = raw.mapValues { BinomialSmoothing.smooth($0, grid: grid, alongZ: alongZ, threads: threads) }
