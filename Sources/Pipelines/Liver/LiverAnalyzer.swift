@@ -127,7 +127,10 @@ public struct LiverAnalyzer: Sendable {
         let found = try landmarks.find(portal: try smoothedVolume(.portalVenous)!, arterial: try smoothedVolume(.arterial),
                                        liver: liverMask, portalLevel: levels[.portalVenous],
                                        arterialLevel: registered[.arterial] != nil ? levels[.arterial] : nil)
-        let liver = zip(liverMask, found.cava).map { $0 && !$1 }
+        // Hypervascular tissue the segmenter's one-phase window cut off at the liver's border joins the liver (it
+        // needs the registered phases), so lesions there are found, grown and measured whole.
+        let bordered = LiverBorderLesions.including(liverMask, smoothed: smoothed, levels: levels, grid: grid)
+        let liver = zip(bordered, found.cava).map { $0 && !$1 }
         var couinaud = [UInt8](repeating: 0, count: grid.count)
         var segmentVoxels = [Int](repeating: 0, count: 9)
         for k in 0..<grid.nz { for j in 0..<grid.ny { for i in 0..<grid.nx {
