@@ -1,7 +1,8 @@
 import Foundation
 
 /// The liver pipeline on a multiphase CT study: registration of every phase to the portal venous phase,
-/// classical liver segmentation, IVC / hepatic-vein / portal landmarks and plane-based Couinaud segments,
+/// classical liver segmentation (with the hypervascular border tissue its one-phase window cuts off,
+/// `LiverBorderLesions`), IVC / hepatic-vein / portal landmarks and plane-based Couinaud segments,
 /// lesion detection, per-lesion measurement and LI-RADS v2018 categorisation with explanations.
 public struct LiverAnalyzer: Sendable {
     /// Worker threads (0: one per core); results do not depend on it.
