@@ -43,7 +43,7 @@ enum LiverBorderLesions {
     }
 
     /// Each axial slice's convex outline of `mask`: the voxels whose centres lie inside or on the convex hull of the
-    /// slice's mask voxel centres (Andrew's monotone chain over each row's end voxels, exact integer turns).
+    /// slice's mask voxel centres (the monotone chain over each row's end voxels, exact integer turns).
     static func axialConvexOutline(_ mask: [Bool], grid: VolumeGrid) -> [Bool] {
         var outline = [Bool](repeating: false, count: grid.count)
         let (nx, ny) = (grid.nx, grid.ny)
@@ -70,17 +70,7 @@ enum LiverBorderLesions {
     static func convexHull(_ points: [SIMD2<Int>]) -> [SIMD2<Int>] {
         let sorted = points.sorted { $0.x < $1.x || ($0.x == $1.x && $0.y < $1.y) }
         guard sorted.count >= 3 else { return sorted }
-        func turn(_ o: SIMD2<Int>, _ a: SIMD2<Int>, _ b: SIMD2<Int>) -> Int { (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x) }
-        var hull: [SIMD2<Int>] = []
-        for pass in [sorted, sorted.reversed()] {
-            let start = hull.count
-            for p in pass {
-                while hull.count >= start + 2 && turn(hull[hull.count - 2], hull[hull.count - 1], p) <= 0 { hull.removeLast() }
-                hull.append(p)
-            }
-            hull.removeLast()
-        }
-        return hull
+        return ConvexHull.monotoneChain(sorted) { o, a, b in (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x) }
     }
 
     /// The columns of row `j` inside or on the convex polygon `hull` (counter-clockwise), nil when the row misses it.

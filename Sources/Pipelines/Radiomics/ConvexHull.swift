@@ -34,28 +34,32 @@ struct ConvexHull {
         @inline(__always) func turn(_ o: Int, _ a: Int, _ b: Int) -> Int {
             (p[a][u] - p[o][u]) * (p[b][v] - p[o][v]) - (p[a][v] - p[o][v]) * (p[b][u] - p[o][u])
         }
-        var vertices: [Int] = [], chain: [Int] = []
+        var vertices: [Int] = []
         var start = 0
         while start < order.count {
             var end = start + 1
             while end < order.count && p[order[end]][axis] == p[order[start]][axis] { end += 1 }
             let plane = order[start..<end]
-            if plane.count <= 2 {
-                vertices += plane
-            } else {
-                // Lower then upper chain; a turn <= 0 pops, so collinear points are not vertices.
-                for sweep in [Array(plane), plane.reversed()] {
-                    chain.removeAll(keepingCapacity: true)
-                    for k in sweep {
-                        while chain.count >= 2 && turn(chain[chain.count - 2], chain[chain.count - 1], k) <= 0 { chain.removeLast() }
-                        chain.append(k)
-                    }
-                    vertices += chain.dropLast()   // the last point starts the other chain
-                }
-            }
+            vertices += plane.count <= 2 ? Array(plane) : Self.monotoneChain(Array(plane), turn: turn)
             start = end
         }
         return vertices
+    }
+
+    /// The vertices of the 2D convex hull of `sorted` (at least 3 points in lexicographic order), counter-clockwise
+    /// from the first: Andrew's monotone chain, the lower then the upper chain. `turn(o, a, b)` is the cross product
+    /// of a − o and b − o; a turn ≤ 0 pops, so collinear points are not vertices.
+    static func monotoneChain<Point>(_ sorted: [Point], turn: (Point, Point, Point) -> Int) -> [Point] {
+        var hull: [Point] = []
+        for sweep in [sorted, sorted.reversed()] {
+            let start = hull.count
+            for p in sweep {
+                while hull.count >= start + 2 && turn(hull[hull.count - 2], hull[hull.count - 1], p) <= 0 { hull.removeLast() }
+                hull.append(p)
+            }
+            hull.removeLast()   // the last point starts the other chain
+        }
+        return hull
     }
 
     /// A face with its outward plane: `normal · q > offset` exactly when q sees the face.
