@@ -38,6 +38,12 @@ def agreement(out_path, other_path, classes):
     return float((a == b).mean())
 
 
+def fastest_peer(results, suffix):
+    """The fastest peer time among `results` (engine name -> (seconds, output)) whose precision ends with `suffix`."""
+    times = [seconds for engine, (seconds, _) in results.items() if not engine.startswith("hepatix") and engine.endswith(suffix)]
+    return min(times) if times else None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hepatix", required=True)
@@ -89,8 +95,7 @@ def main():
                 ratio = None
                 if engine.startswith("hepatix"):
                     suffix = "bf16" if engine.endswith("bf16") else "f32"
-                    per_round = [min(v[0] for k, v in r.items() if not k.startswith("hepatix") and k.endswith(suffix)) / r[engine][0]
-                                 for r in rounds if any(not k.startswith("hepatix") and k.endswith(suffix) for k in r)]
+                    per_round = [best / r[engine][0] for r in rounds if (best := fastest_peer(r, suffix)) is not None]
                     ratio = float(np.median(per_round)) if per_round else None
                 if classes > 1 and engine.endswith("bf16"):
                     e["vs_fp32"] = agreement(out, rounds[-1]["hepatix fp32"][1], classes)
