@@ -15,9 +15,10 @@ import Foundation
 ///   in the arterial phase (peripheral nodules), with centripetal fill-in: the delayed core above the liver (≥ +5 HU);
 ///   or, for small ones whose nodules blur, the fill-in alone: arterial core ≤ liver, delayed core ≥ liver + 10 HU,
 ///   rim peak ≥ liver + 25 HU;
-/// - simple cyst (definitely benign): a water core in the portal venous phase (≤ 18 HU: water is 0-15 HU, necrotic
-///   tumour 20-40 HU; the reference phase, which registration does not resample) that does not enhance (portal
-///   venous − unenhanced core ≤ 12 HU);
+/// - simple cyst (definitely benign): a water core (≤ 18 HU: water is 0-15 HU, necrotic tumour 20-40 HU) that does not
+///   enhance (portal venous − unenhanced core ≤ 12 HU), measured in the portal venous phase (the registration's
+///   reference, which no resampling moves) or as the mean over the phases (half the noise of one; a resampled
+///   phase's core may catch the wall of a small cyst), whichever is the surer;
 /// - necrosis: a markedly hypoattenuating centre (portal venous core ≤ liver − 40 HU: necrotic tissue is 20-40 HU
 ///   against a ~110 HU liver, while HCC washout is 10-30 HU below it) inside a wall brighter than it (rim ≥ core
 ///   + 15 HU) and unequivocally above water (≥ 18 HU beyond the margin: a core that may be water is neither cyst
@@ -108,10 +109,14 @@ public struct LesionCharacteriser: Sendable {
                                         also: coreAP <= 0 && rimPeakAP >= 25)
         let hemangioma = nodular.present ? nodular : fillIn
         let coreEnhancement = a.core[port] - a.core[pre]
-        // Water in the portal venous core: the registration's reference phase, which no resampling moves (a small cyst's
-        // core in a misregistered phase catches its wall).
-        let cyst = FeatureMeasurement("simple cyst", "portal venous core HU (water, not enhancing)", value: a.core[port],
-                                      threshold: 18, margin: margin(port, core.count), below: true,
+        // Water in the portal venous core (the registration's reference phase, which no resampling moves: a small
+        // cyst's core in a resampled phase can catch its wall), or in the mean over the phases (half the noise).
+        let pooled = waterCore(a, coreVoxels: core.count, levels: levels)
+        let readings = [(quantity: "portal venous core HU (water, not enhancing)", value: a.core[port], margin: margin(port, core.count)),
+                        (quantity: "core HU, mean over the phases (water in each, not enhancing)", value: pooled.value, margin: pooled.margin)]
+        // The surer reading: the lower upper bound (value + margin); the feature is present if either passes.
+        let water = readings.filter { $0.value.isFinite }.min { $0.value + $0.margin < $1.value + $1.margin } ?? readings[0]
+        let cyst = FeatureMeasurement("simple cyst", water.quantity, value: water.value, threshold: 18, margin: water.margin, below: true,
                                       also: coreEnhancement.isFinite ? coreEnhancement <= 12 : true)
         let necrosis = FeatureMeasurement("necrosis", "portal venous core − liver, HU (a markedly hypoattenuating centre in a wall brighter than it)",
                                           value: corePV, threshold: -40, margin: margin(port, core.count), below: true,
@@ -130,6 +135,23 @@ public struct LesionCharacteriser: Sendable {
         o.tumourInVein = inVein.present
         o.categorizable = phases[.arterial] != nil && (phases[.delayed] != nil || phases[.portalVenous] != nil)
         return (a, f, o)
+    }
+
+    /// The core's attenuation for the water test: the mean of its per-phase medians, with a margin of two standard
+    /// errors of that mean. A cyst neither enhances nor washes out, so every phase measures the same water and the
+    /// mean of P phases halves the noise of one when P = 4 (one phase alone left a third-dose cyst's 17 HU of noise a
+    /// margin as wide as the gap between water and necrotic tissue). A core that enhances in any phase raises the
+    /// mean above water, so pooling cannot make an enhancing lesion a cyst; a core that catches its wall in a
+    /// misregistered phase raises it too, which only withholds the feature ("if unsure, absent").
+    func waterCore(_ a: Attenuation, coreVoxels: Int, levels: PhaseLevels) -> (value: Double, margin: Double) {
+        let present = (0..<4).filter { a.core[$0].isFinite }
+        guard !present.isEmpty else { return (.nan, 0) }
+        let value = present.map { a.core[$0] }.reduce(0, +) / Double(present.count)
+        let variance = present.map { p -> Double in
+            let sd = levels.spread[p].isFinite ? levels.spread[p] : 10
+            return 1.25 * 1.25 * sd * sd / Double(max(coreVoxels, 1))
+        }.reduce(0, +)
+        return (value, 2 * variance.squareRoot() / Double(present.count))
     }
 
     /// Percentage of 12 in-plane sectors (about the lesion's centre, on its slices) whose radial profile
