@@ -81,8 +81,7 @@ public struct LesionCharacteriser: Sendable {
         func index(_ p: ContrastPhase) -> Int { p.index }
         let (pre, art, port, del) = (0, 1, 2, 3)
         func margin(_ phase: Int, _ n: Int) -> Double {
-            let sd = levels.spread[phase].isFinite ? levels.spread[phase] : 10
-            return 2 * 1.25 * sd * (1 / Double(max(n, 1)) + 1 / Double(max(a.liverVoxels, 1))).squareRoot()
+            2 * Self.medianErrorFactor * Self.noiseSD(levels, phase) * (1 / Double(max(n, 1)) + 1 / Double(max(a.liverVoxels, 1))).squareRoot()
         }
         let coreAP = a.core[art] - a.liver[art], rimAP = a.rim[art] - a.liver[art]
         let corePV = a.core[port] - a.liver[port], coreDP = a.core[del] - a.liver[del]
@@ -137,6 +136,12 @@ public struct LesionCharacteriser: Sendable {
         return (a, f, o)
     }
 
+    /// The standard error of a median of n normal samples is this factor times σ / √n.
+    static let medianErrorFactor = 1.25
+
+    /// The liver's noise in `phase` (its robust spread; 10 HU when it could not be measured).
+    static func noiseSD(_ levels: PhaseLevels, _ phase: Int) -> Double { levels.spread[phase].isFinite ? levels.spread[phase] : 10 }
+
     /// The core's attenuation for the water test: the mean of its per-phase medians, with a margin of two standard
     /// errors of that mean. A cyst neither enhances nor washes out, so every phase measures the same water and the
     /// mean of P phases halves the noise of one when P = 4 (one phase alone left a third-dose cyst's 17 HU of noise a
@@ -148,8 +153,8 @@ public struct LesionCharacteriser: Sendable {
         guard !present.isEmpty else { return (.nan, 0) }
         let value = present.map { a.core[$0] }.reduce(0, +) / Double(present.count)
         let variance = present.map { p -> Double in
-            let sd = levels.spread[p].isFinite ? levels.spread[p] : 10
-            return 1.25 * 1.25 * sd * sd / Double(max(coreVoxels, 1))
+            let sd = Self.noiseSD(levels, p)
+            return Self.medianErrorFactor * Self.medianErrorFactor * sd * sd / Double(max(coreVoxels, 1))
         }.reduce(0, +)
         return (value, 2 * variance.squareRoot() / Double(present.count))
     }
