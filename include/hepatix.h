@@ -670,12 +670,16 @@ hx_status hx_liver_options_set_lesion_network(hx_context *ctx, hx_liver_options 
 hx_status hx_liver_options_set_acquired_seeds(hx_context *ctx, hx_liver_options *options, int32_t enable);
 
 /**
- * With a denoiser (hx_liver_options_set_denoise), enable non-zero finds, grows, measures and categorises lesions in
- * the acquired phases (registered by the maps found on the denoised ones); the denoised phases serve the liver
- * segmentation, the registration and the vessel landmarks, and the lesions' HU are not the network's. Default off:
- * at a third of the dose it suits fan-beam FBP images (band-limited noise: every lesion figure of plain FBP with the
- * liver and Couinaud figures of the denoised images) but sizes and categorises worse under white noise (BENCHMARKS.md).
- * It supersedes hx_liver_options_set_acquired_seeds. Without a denoiser it changes nothing.
+ * With a denoiser (hx_liver_options_set_denoise), chooses the images lesions are found, grown, measured and categorised
+ * in: enable positive, the acquired phases (registered by the maps found on the denoised ones; the lesions' HU are
+ * not the network's); 0, the denoised phases; negative (the default), decided by where the images' noise comes from:
+ * the acquired phases for reconstructed images (every study given through hx_liver_analyze, and phantoms scanned
+ * through the simulated scanner), the denoised ones for the phantom's image-domain noise, on which the shipped
+ * denoiser mainly trained. The denoised phases always serve the liver segmentation, the registration and the vessel
+ * landmarks. At a third of the dose through the simulated scanner the acquired phases hold every lesion figure of plain
+ * FBP (LI-RADS 90.2 % against 80.8 % in the denoised ones); under the image-domain noise they size and categorise
+ * worse (85.4 % against 90.1 %; BENCHMARKS.md). It supersedes hx_liver_options_set_acquired_seeds when the acquired
+ * phases are chosen. Without a denoiser it changes nothing.
  */
 hx_status hx_liver_options_set_lesions_on_acquired(hx_context *ctx, hx_liver_options *options, int32_t enable);
 

@@ -10,7 +10,8 @@ final class LiverOptionsBox {
     var liverNetwork: CNNLiverSegmenter? = nil
     var lesionNetwork: CNNLesionSegmenter? = nil
     var seedsFromAcquiredPhases = false
-    var lesionsFromAcquiredPhases = false
+    /// nil: decided by the study's noise origin (`LiverAnalyzer.lesionsFromAcquiredPhases`).
+    var lesionsFromAcquiredPhases: Bool? = nil
 }
 
 /// Sets (enable non-zero) or clears one of the options' networks: `load` reads the model at `modelPath`, or the shipped
@@ -67,7 +68,7 @@ public func hx_liver_options_set_acquired_seeds(_ ctx: OpaquePointer?, _ options
 
 @c @implementation
 public func hx_liver_options_set_lesions_on_acquired(_ ctx: OpaquePointer?, _ options: OpaquePointer?, _ enable: Int32) -> hx_status {
-    withContext(ctx) { _ in object(try required(options, "options"), as: LiverOptionsBox.self).lesionsFromAcquiredPhases = enable != 0 }
+    withContext(ctx) { _ in object(try required(options, "options"), as: LiverOptionsBox.self).lesionsFromAcquiredPhases = enable < 0 ? nil : enable != 0 }
 }
 
 @c @implementation

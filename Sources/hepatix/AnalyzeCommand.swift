@@ -9,7 +9,8 @@ import Hepatix
 enum AnalyzeCommand {
     /// Options that take a value and flags of `analyzer(_:threads:)`, shared by every command that analyses.
     static let analyzerValued: Set<String> = ["--threads", "--out", "--denoiser", "--denoise-strength", "--resect", "--liver-model", "--lesion-model"]
-    static let analyzerFlags: Set<String> = ["--denoise", "--cnn-liver", "--cnn-lesions", "--acquired-seeds", "--lesions-on-acquired"]
+    static let analyzerFlags: Set<String> = ["--denoise", "--cnn-liver", "--cnn-lesions", "--acquired-seeds", "--lesions-on-acquired",
+                                                "--lesions-on-denoised"]
 
     static func run(_ args: ArraySlice<String>) throws {
         let (paths, rest) = DicomCommand.pathsAndOptions(args)
@@ -89,8 +90,10 @@ enum AnalyzeCommand {
     /// resection (Couinaud segments removed) to the standard ones whose future liver remnant is reported;
     /// `--cnn-liver` (shipped model) or `--liver-model M.onnx` segments the liver by the CNN path; `--cnn-lesions`
     /// (shipped model) or `--lesion-model M.onnx` adds the multiphase lesion network's proposals to the detector's seeds;
-    /// `--acquired-seeds` (with a denoiser) adds the rules' seeds on the acquired phases too; `--lesions-on-acquired`
-    /// (with a denoiser) finds and measures lesions in the acquired phases, the denoised ones serving the anatomy.
+    /// `--acquired-seeds` (with a denoiser) adds the rules' seeds on the acquired phases too; with a denoiser,
+    /// `--lesions-on-acquired` finds and measures lesions in the acquired phases (the denoised ones serving the anatomy)
+    /// and `--lesions-on-denoised` in the denoised ones; without either the study's noise origin decides
+    /// (`LiverAnalyzer.lesionsFromAcquiredPhases`).
     static func analyzer(_ a: Arguments, threads: Int) throws -> LiverAnalyzer {
         var analyzer = LiverAnalyzer()
         analyzer.threads = threads
@@ -109,7 +112,12 @@ enum AnalyzeCommand {
         if a.has("--cnn-liver") || a["--liver-model"] != nil { analyzer.liverNetwork = try CNNLiverSegmenter(path: a["--liver-model"]) }
         if a.has("--cnn-lesions") || a["--lesion-model"] != nil { analyzer.lesionNetwork = try CNNLesionSegmenter(path: a["--lesion-model"]) }
         analyzer.seedsFromAcquiredPhases = a.has("--acquired-seeds")
-        analyzer.lesionsFromAcquiredPhases = a.has("--lesions-on-acquired")
+        switch (a.has("--lesions-on-acquired"), a.has("--lesions-on-denoised")) {
+        case (true, true): throw CLIError("--lesions-on-acquired and --lesions-on-denoised exclude each other")
+        case (true, false): analyzer.lesionsFromAcquiredPhases = true
+        case (false, true): analyzer.lesionsFromAcquiredPhases = false
+        case (false, false): analyzer.lesionsFromAcquiredPhases = nil
+        }
         if a.has("--denoise") || a["--denoiser"] != nil { analyzer.denoiser = try CNNDenoiser(path: a["--denoiser"], strength: strength) }
         return analyzer
     }

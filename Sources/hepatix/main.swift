@@ -27,8 +27,8 @@ usage: hepatix <command> [options]
               runs an ONNX model (CNN engine; the reference interpreter on request), prints timings as JSON
   analyze     DICOM_DIR... | --phantom SEED [--dose FRACTION] [--acquisition image|fbp|ir] [--size NX,NY,NZ]
               [--denoise | --denoiser M.onnx] [--denoise-strength S] [--resect 5,6,7,8]
-              [--cnn-liver | --liver-model M.onnx] [--cnn-lesions | --lesion-model M.onnx] [--acquired-seeds | --lesions-on-acquired]
-              [--tumour-in-vein] [--threads N] [--out DIR]
+              [--cnn-liver | --liver-model M.onnx] [--cnn-lesions | --lesion-model M.onnx] [--acquired-seeds]
+              [--lesions-on-acquired | --lesions-on-denoised] [--tumour-in-vein] [--threads N] [--out DIR]
               the liver pipeline on the synthetic multiphase study: registration, liver and Couinaud segments,
               lesions, LI-RADS with explanations; writes report.html, analysis.json, NIfTIs and evaluation.json
               (scores against the truth); fbp/ir scan every slice in fan beam and reconstruct it; --denoise runs
@@ -37,11 +37,13 @@ usage: hepatix <command> [options]
               --cnn-liver segments the liver with the shipped CNN (Models/ct-liver-seg-2.5d.onnx) instead of the classical method;
               --cnn-lesions adds the multiphase lesion CNN's proposals (Models/ct-lesion-seg-2.5d.onnx) to the detector's seeds;
               --acquired-seeds (with a denoiser) seeds the detector from the acquired phases as well as the denoised ones;
-              --lesions-on-acquired (with a denoiser) finds and measures lesions in the acquired phases, the denoised ones
-              serving the liver, registration and vessel landmarks;
+              with a denoiser, lesions are found and measured in the acquired phases of reconstructed images (DICOM,
+              --acquisition fbp|ir) and in the denoised ones under image-domain noise, the denoised phases serving the
+              liver, registration and vessel landmarks; --lesions-on-acquired or --lesions-on-denoised choose instead;
               --tumour-in-vein makes the phantom's first HCC invade a portal branch (the LR-TIV case)
   evaluate    [--seeds 1-20] [--dose 1,0.33] [--acquisition image|fbp|ir] [--denoise [--denoise-strength S]] [--cnn-liver] [--cnn-lesions]
-              [--acquired-seeds | --lesions-on-acquired] [--tumour-in-vein] [--threads N] [--out FILE.json] [--verbose]
+              [--acquired-seeds] [--lesions-on-acquired | --lesions-on-denoised] [--tumour-in-vein] [--threads N]
+              [--out FILE.json] [--verbose]
               the liver pipeline on many phantom studies, scored against their truth
   followup    BASELINE_DIR FOLLOWUP_DIR --interval-days D | --phantom SEED [--growth G] [--interval-days D] [--dose F]
               [--denoise] [--threads N] [--out DIR]

@@ -112,6 +112,7 @@ void liver_checks(hx_context *ctx, const char *out_dir) {
     EXPECT_STATUS(hx_liver_options_set_lesions_on_acquired(ctx, NULL, 1), HX_ERR_NULL_ARGUMENT);
     EXPECT_STATUS(hx_liver_options_set_lesions_on_acquired(ctx, options, 1), HX_OK);
     EXPECT_STATUS(hx_liver_options_set_lesions_on_acquired(ctx, options, 0), HX_OK);
+    EXPECT_STATUS(hx_liver_options_set_lesions_on_acquired(ctx, options, -1), HX_OK); /* by the noise origin again */
 
     /* A planned resection of segments V and VI is reported after the standard ones; bad plans are refused. */
     const int32_t bisegment[3] = {5, 6, 6}, ninth[2] = {5, 9}, all[8] = {1, 2, 3, 4, 5, 6, 7, 8};

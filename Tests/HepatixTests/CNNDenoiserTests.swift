@@ -116,15 +116,22 @@ import HepatixKernels
         #expect(page.contains("core, acquired") && page.contains("the denoising network's change"))
     }
 
-    /// With `lesionsFromAcquiredPhases` the anatomy still comes from the denoised phases (the same liver and segments as
-    /// the default), while lesions are measured in the acquired ones: an HCC's arterial enhancement over the liver, which
-    /// the network flattens (it keeps 0.77-0.85 of lesion contrast), is measured higher, and the report says where.
+    /// By default lesions are measured in the denoised phases of the phantom's image-domain noise and in the acquired
+    /// phases of reconstructed images; the same study marked as reconstructed keeps its anatomy from the denoised phases
+    /// (the same liver and segments), while lesions are measured in the acquired ones: an HCC's arterial enhancement over
+    /// the liver, which the network flattens (it keeps 0.77-0.85 of lesion contrast), is measured higher, and the report
+    /// says where. An explicit choice overrides the study's noise origin.
     @Test func lesionsMeasuredInTheAcquiredPhases() throws {
         let (phantom, defaults, denoised) = try Self.thirdDose.get()
-        var analyzer = defaults
-        analyzer.lesionsFromAcquiredPhases = true
-        let acquired = try analyzer.analyze(phantom.study)
+        #expect(phantom.study.noiseOrigin == .imageDomainSimulation && defaults.lesionsFromAcquiredPhases == nil)
+        var reconstructed = phantom.study
+        reconstructed.noiseOrigin = .reconstruction
+        let acquired = try defaults.analyze(reconstructed)
         #expect(!denoised.result.lesionsFromAcquiredPhases && acquired.result.lesionsFromAcquiredPhases)
+        var onDenoised = defaults
+        onDenoised.lesionsFromAcquiredPhases = false
+        let chosen = try onDenoised.analyze(reconstructed)
+        #expect(!chosen.result.lesionsFromAcquiredPhases && chosen.lesionNumber == denoised.lesionNumber)
         #expect(acquired.liver == denoised.liver && acquired.couinaud == denoised.couinaud)
         #expect(acquired.lesionPhases[.arterial]!.voxels == acquired.acquiredPhases![.arterial]!.voxels)
         // Each truth HCC's lesion (the one overlapping it most) in both runs: the arterial core's excess over the liver.

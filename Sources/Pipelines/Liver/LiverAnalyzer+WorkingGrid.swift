@@ -17,7 +17,7 @@ extension LiverAnalyzer {
         var clock = Date()
         let coarse = try MultiphaseStudy(name: study.name, phases: try study.phases.mapValues {
             try $0.blockAveraged(Self.workingFactors(spacing: $0.spacing, target: workingSpacingMM))
-        })
+        }, noiseOrigin: study.noiseOrigin)
         let averaging = AnalysisStage(name: "working grid", seconds: Date().timeIntervalSince(clock))
         let found = try analyzeOnGrid(coarse, progress: progress)
         clock = Date()

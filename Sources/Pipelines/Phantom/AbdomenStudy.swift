@@ -99,7 +99,8 @@ public struct AbdomenStudy: Sendable {
             n += 1
         } } }
         let lesionNumber = centres.lesion.map { $0 == 0 || ($0 - 1) % 3 == 2 ? 0 : ($0 - 1) / 3 + 1 }
-        var study = AbdomenStudy(anatomy: anatomy, study: try MultiphaseStudy(name: "phantom-\(anatomy.seed)", phases: phases),
+        var study = AbdomenStudy(anatomy: anatomy, study: try MultiphaseStudy(name: "phantom-\(anatomy.seed)", phases: phases,
+                                                                          noiseOrigin: options.acquisition == .image ? .imageDomainSimulation : .reconstruction),
                                  tissue: centres.tissue, liver: liver, couinaud: couinaud, lesionNumber: lesionNumber)
         study.reconstructionSeconds = reconstructionSeconds
         return study
