@@ -21,7 +21,8 @@ enum EvaluateCommand {
                 var options = try PhantomArguments.options(a, readDose: false)
                 options.dose = dose
                 let phantom = try AbdomenStudy.render(anatomy: PhantomArguments.anatomy(a, seed: seed), noiseSeed: seed, options: options)
-                let analyzer = try AnalyzeCommand.analyzer(a, threads: options.threads)
+                var analyzer = try AnalyzeCommand.analyzer(a, threads: options.threads)
+                analyzer.lesionNetworkEvidence = false   // explanations only: no figure depends on them
                 let e = try PhantomEvaluation(try analyzer.analyze(phantom.study), truth: phantom)
                 evaluations.append(e)
                 if a.has("--verbose") {

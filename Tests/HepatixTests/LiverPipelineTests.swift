@@ -15,6 +15,7 @@ struct LiverPipelineTests {
         var configured = LiverAnalyzer()
         configured.denoiser = denoiser
         configured.lesionNetwork = lesionNetwork
+        configured.lesionNetworkEvidence = false   // explanations only (CNNLesionEvidenceTests): no figure depends on them
         configured.threads = 1
         let analyzer = configured
         let seeds = Array(UInt64(1)...20)

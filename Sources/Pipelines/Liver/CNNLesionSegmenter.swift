@@ -64,6 +64,12 @@ public struct CNNLesionSegmenter: Sendable {
     /// - Throws: `InferenceError` when a phase the network reads is missing, off the portal venous grid, holds
     ///   non-finite values, or the network fails.
     public func probability(_ phases: [ContrastPhase: PatientVolume]) throws -> [Float] {
+        try CNNLiverSegmenter.foregroundProbability(model, of: try networkInputs(phases), threads: threads)
+    }
+
+    /// The volumes of the phases the network reads, in its input's order.
+    /// - Throws: `InferenceError` when one is missing or off the portal venous grid.
+    func networkInputs(_ phases: [ContrastPhase: PatientVolume]) throws -> [PatientVolume] {
         let volumes = try self.phases.map { phase in
             guard let volume = phases[phase] else { throw InferenceError("the lesion network needs the \(phase.slug) phase") }
             return volume
@@ -76,7 +82,7 @@ public struct CNNLesionSegmenter: Sendable {
         guard onPortalGrid else {
             throw InferenceError("the lesion network needs every phase registered onto the portal venous grid")
         }
-        return try CNNLiverSegmenter.foregroundProbability(model, of: volumes, threads: threads)
+        return volumes
     }
 
     /// The voxels the network proposes as lesion: probability above `threshold`, in connected components of at

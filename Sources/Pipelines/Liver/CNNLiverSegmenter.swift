@@ -49,13 +49,7 @@ public struct CNNLiverSegmenter: Sendable {
     /// Fergus): the input is covered `patch` x `patch` pixels at a time (in all three input slices, with fat of
     /// `occluderHU`) and every pixel of a patch gets the fall of the liver probability summed over the slice, as a
     /// fraction of the uncovered sum: positive where the image carries the evidence the network's decision rests on.
-    public struct Occlusion: Sendable {
-        /// The slice it was computed on: the training-grid slice nearest the study's slice (one slice, HU).
-        public let image: PatientVolume
-        /// Liver probability and occlusion sensitivity per pixel of `image`.
-        public let probability: [Float], sensitivity: [Float]
-        public let patch: Int
-    }
+    public typealias Occlusion = OcclusionMap
 
     /// Fat put over the occluded patch, HU: no phase of the liver looks like it (soft tissue of 40 HU would pass
     /// for unenhanced liver, which the network was trained on too).

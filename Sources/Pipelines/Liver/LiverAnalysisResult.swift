@@ -27,6 +27,25 @@ public struct LiverAnalysisResult: Sendable, Codable {
         /// that what denoising changed in the lesion and its reference is on record; nil without a denoiser, and when
         /// `attenuation` itself was measured on the acquired images (`lesionsFromAcquiredPhases`).
         public var attenuationBeforeDenoising: LesionCharacteriser.Attenuation? = nil
+        /// With the lesion network: what its decision on this lesion rests on (nil without the network).
+        public var networkEvidence: NetworkEvidence? = nil
+    }
+
+    /// What the lesion network's decision on a lesion rests on, by occlusion (`CNNLesionSegmenter.evidence`).
+    public struct NetworkEvidence: Sendable, Codable {
+        /// The network's mean lesion probability over the lesion on its widest slice of the network's grid.
+        public let probability: Double
+        /// For each phase the network reads, in its input's order: the fall of `probability`, as a fraction of it, when
+        /// the lesion takes the liver's HU in that phase only.
+        public let phaseFalls: [PhaseFall]
+    }
+
+    /// The fall of the lesion network's probability when one phase is made liver over the lesion.
+    public struct PhaseFall: Sendable, Codable {
+        /// The phase (`ContrastPhase.slug`).
+        public let phase: String
+        /// Fraction of the probability lost (negative: gained).
+        public let fall: Double
     }
 
     /// How one phase was registered to the portal venous phase.

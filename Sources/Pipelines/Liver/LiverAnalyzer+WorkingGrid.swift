@@ -44,7 +44,8 @@ extension LiverAnalyzer {
             return moved
         }
         let stages = [averaging] + found.stages + [AnalysisStage(name: "full-resolution outputs", seconds: Date().timeIntervalSince(clock))]
-        return Output(result: result, phases: phases, acquiredPhases: nil, liverOcclusion: found.liverOcclusion, liver: upsampled(found.liver), couinaud: upsampled(found.couinaud),
+        return Output(result: result, phases: phases, acquiredPhases: nil, liverOcclusion: found.liverOcclusion, lesionEvidence: found.lesionEvidence,
+                      liver: upsampled(found.liver), couinaud: upsampled(found.couinaud),
                       lesionNumber: upsampled(found.lesionNumber), stages: stages)
     }
 

@@ -90,6 +90,14 @@ public enum LiverReportHTML {
                 html += "<td>\(f(feature.threshold))</td><td>\(f(feature.margin))</td><td>\(feature.present ? "yes" : "no")</td></tr>\n"
             }
             html += "</table>\n"
+            if let evidence = lesion.networkEvidence, let map = output.lesionEvidence[lesion.number] {
+                html += "<h4>Lesion network: occlusion map</h4>\n<p>" + (try png(LiverReportImages.occlusionPicture(map, zoom: 4),
+                                                                               "occlusion map of the lesion network around observation \(lesion.number)"))
+                html += "<br>" + esc(LesionExplanation.networkSentence(evidence)) + " Green: where the network's lesion probability exceeds one "
+                    + "half (portal venous image on the network's grid); red: squares of \(map.patch) x \(map.patch) pixels whose "
+                    + "making liver-like in every phase lowers it most, i.e. the evidence its decision rests on; blue: raises it. "
+                    + "Largest fall: \(f(100 * Double(map.sensitivity.max() ?? 0), 0)) %.</p>\n"
+            }
         }
         html += "<h2>Image quality and registration</h2>\n<table><tr><th>phase</th><th>liver median HU</th><th>liver noise SD, HU</th></tr>\n"
         for phase in ContrastPhase.acquisitionOrder where r.liverHU[phase.index].isFinite {

@@ -27,10 +27,10 @@ public enum LiverReportImages {
         return (image, k)
     }
 
-    /// The liver network's occlusion map: its slice in grey with the liver probability's half contour in green and
-    /// the occlusion sensitivity over it, red where covering the image lowers the network's liver probability (the
-    /// evidence it used), blue where covering raises it, full colour at the largest magnitude.
-    public static func occlusionPicture(_ occlusion: CNNLiverSegmenter.Occlusion) throws -> RGBImage {
+    /// A network's occlusion map: its slice in grey with the probability's half contour in green and the occlusion
+    /// sensitivity over it, red where covering the image lowers the network's decision (the evidence it used), blue
+    /// where covering raises it, full colour at the largest magnitude; enlarged `zoom` times.
+    public static func occlusionPicture(_ occlusion: OcclusionMap, zoom: Int = 1) throws -> RGBImage {
         let contour = SliceRenderer.Overlay(mask: occlusion.probability.map { $0 > 0.5 ? 1 : 0 }, colour: DisplayColour(0, 255, 0))
         var image = try SliceRenderer.render(occlusion.image, slice: 0, windowCentre: 60, windowWidth: 400)
         let scale = max(occlusion.sensitivity.map(abs).max() ?? 0, 1e-6)
@@ -42,7 +42,7 @@ public enum LiverReportImages {
             }
         }
         SliceRenderer.outline(&image, [contour], slice: 0)
-        return image
+        return image.enlarged(zoom)
     }
 
     /// The lesion's long-axis slice in every phase (unenhanced, arterial, portal venous, delayed), cropped to

@@ -17,4 +17,15 @@ public struct RGBImage: Sendable, Equatable {
         let at = (y * width + x) * 3
         pixels[at] = colour.red; pixels[at + 1] = colour.green; pixels[at + 2] = colour.blue
     }
+
+    /// The picture enlarged `zoom` times, each pixel a `zoom` x `zoom` block (itself for a zoom of 1 or less).
+    public func enlarged(_ zoom: Int) -> RGBImage {
+        guard zoom > 1 else { return self }
+        var out = RGBImage(width: width * zoom, height: height * zoom)
+        for y in 0..<out.height { for x in 0..<out.width {
+            let (from, to) = (((y / zoom) * width + x / zoom) * 3, (y * out.width + x) * 3)
+            out.pixels[to..<to + 3] = pixels[from..<from + 3]
+        } }
+        return out
+    }
 }
