@@ -70,6 +70,7 @@ struct CNNLesionEvidenceTests {
         let grid = try portal.voxelGrid()
         let lesions = phantom.anatomy.lesions.map { lesion in phantom.lesionNumber.indices.filter { phantom.lesionNumber[$0] == UInt8(lesion.number) } }
         let evidence = try network.evidence(phases, lesions: lesions, liver: phantom.liver)
+        #expect(throws: InferenceError.self) { try network.evidence(phases, lesions: lesions, liver: phantom.liver) { _, _ in false } }
         let probability = try network.probability(phases)
         let plane = grid.nx * grid.ny
         var checked = Set<PhantomLesionKind>()

@@ -20,9 +20,10 @@ extension CNNLesionSegmenter {
     /// The evidence of every lesion in `lesions` (voxel indices on the portal venous grid of `phases`), from `phases`
     /// registered onto that grid (the input `propose` was given) and the liver mask on it; nil for a lesion with no
     /// pixel on the network's grid. `reach` pixels around the lesion's box are mapped in squares of `patch` pixels.
-    /// - Throws: `InferenceError` as `probability(_:)`.
+    /// `progress(done, total)` runs after each lesion and may return false to cancel.
+    /// - Throws: `InferenceError` as `probability(_:)`, or "cancelled".
     public func evidence(_ phases: [ContrastPhase: PatientVolume], lesions: [[Int]], liver: [Bool], patch: Int = 4,
-                         reach: Int = 12) throws -> [Evidence?] {
+                         reach: Int = 12, progress: ((Int, Int) -> Bool)? = nil) throws -> [Evidence?] {
         let volumes = try networkInputs(phases)
         let portal = volumes[self.phases.firstIndex(of: .portalVenous)!]
         let levels = volumes.map { volume in
@@ -35,6 +36,7 @@ extension CNNLesionSegmenter {
         let layout = SliceNetwork.Layout(grid, multiple: CNNLiverSegmenter.sizeMultiple)
         let plane = layout.width * layout.height
         return try lesions.enumerated().map { index, voxels in
+            if let progress, index > 0, !progress(index, lesions.count) { throw InferenceError("cancelled") }
             let mask = try Self.onNetworkGrid(voxels, portal: portal, grid: grid, same: inputs[0].same, threads: threads)
             guard let k = Self.widestSlice(mask, grid: grid) else { return nil }
             // Lesion pixels on slice k, in the layout's coordinates (row-major in the padded tensor plane).

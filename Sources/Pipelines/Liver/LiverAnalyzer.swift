@@ -227,8 +227,12 @@ public struct LiverAnalyzer: Sendable {
         if var network = lesionNetwork, lesionNetworkEvidence {
             network.threads = threads
             let evidence: [CNNLesionSegmenter.Evidence?]
-            do { evidence = try network.evidence(acquired ?? registered, lesions: candidates.prefix(255).map(\.voxels), liver: liver) } catch let error as InferenceError {
-                throw LiverAnalysisError("the lesion network's occlusion maps failed: \(error)")
+            do {
+                evidence = try network.evidence(acquired ?? registered, lesions: candidates.prefix(255).map(\.voxels), liver: liver) { _, _ in
+                    progress?("lesion network occlusion maps", 1) ?? true
+                }
+            } catch let error as InferenceError {
+                throw LiverAnalysisError("the lesion network's occlusion maps failed: \(error)", cancelled: error.description == "cancelled")
             }
             for case let e? in evidence {
                 lesions[e.lesion - 1].networkEvidence = e.measured
