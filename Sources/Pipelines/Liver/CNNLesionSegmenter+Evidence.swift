@@ -20,7 +20,7 @@ extension CNNLesionSegmenter {
     /// The evidence of every lesion in `lesions` (voxel indices on the portal venous grid of `phases`), from `phases`
     /// registered onto that grid (the input `propose` was given) and the liver mask on it; nil for a lesion with no
     /// pixel on the network's grid. `reach` pixels around the lesion's box are mapped in squares of `patch` pixels.
-    /// `progress(done, total)` runs after each lesion and may return false to cancel.
+    /// `progress(done, total)` runs between lesions and may return false to cancel.
     /// - Throws: `InferenceError` as `probability(_:)`, or "cancelled".
     public func evidence(_ phases: [ContrastPhase: PatientVolume], lesions: [[Int]], liver: [Bool], patch: Int = 4,
                          reach: Int = 12, progress: ((Int, Int) -> Bool)? = nil) throws -> [Evidence?] {
@@ -37,8 +37,8 @@ extension CNNLesionSegmenter {
         let plane = layout.width * layout.height
         return try lesions.enumerated().map { index, voxels in
             if let progress, index > 0, !progress(index, lesions.count) { throw InferenceError("cancelled") }
-            let mask = try Self.onNetworkGrid(voxels, portal: portal, grid: grid, same: inputs[0].same, threads: threads)
-            guard let k = Self.widestSlice(mask, grid: grid) else { return nil }
+            let mask = try Self.onNetworkGrid(voxels, portal: portal, threads: threads)
+            let k = LiverAnalyzer.widestSlice(of: mask, plane: grid.nx * grid.ny)
             // Lesion pixels on slice k, in the layout's coordinates (row-major in the padded tensor plane).
             var pixels: [Int] = []
             for j in layout.box.y { for i in layout.box.x where mask[(k * grid.ny + j) * grid.nx + i] {
@@ -46,18 +46,19 @@ extension CNNLesionSegmenter {
             } }
             guard !pixels.isEmpty else { return nil }
             let given = layout.input(inputs.map(\.0), slice: k)
-            func lesionProbability(_ output: [Float]) -> [Float] { (0..<plane).map { 1 / (1 + exp(-(output[plane + $0] - output[$0]))) } }
-            func mean(_ input: [Float]) throws -> Double {
-                let p = lesionProbability(try network.evaluate(plan, input, layout, slice: k))
-                return pixels.reduce(0.0) { $0 + Double(p[$1]) } / Double(pixels.count)
+            func lesionProbability(_ input: [Float]) throws -> [Float] {
+                let output = try network.evaluate(plan, input, layout, slice: k)
+                return (0..<plane).map { 1 / (1 + exp(-(output[plane + $0] - output[$0]))) }
             }
+            func average(_ p: [Float]) -> Double { pixels.reduce(0.0) { $0 + Double(p[$1]) } / Double(pixels.count) }
+            func mean(_ input: [Float]) throws -> Double { average(try lesionProbability(input)) }
             func made(liver covered: [Int], phases: Range<Int>) -> [Float] {
                 var input = given
                 for v in phases { for c in 0..<3 { for p in covered { input[(3 * v + c) * plane + p] = levels[v] } } }
                 return input
             }
-            let base = lesionProbability(try network.evaluate(plan, given, layout, slice: k))
-            let probability = pixels.reduce(0.0) { $0 + Double(base[$1]) } / Double(pixels.count)
+            let base = try lesionProbability(given)
+            let probability = average(base)
             func fall(_ p: Double) -> Double { probability > 0 ? (probability - p) / probability : 0 }
             let ring = Self.dilated(pixels, width: layout.width, height: layout.height)
             let phaseFalls = try self.phases.indices.map { v in
@@ -90,23 +91,13 @@ extension CNNLesionSegmenter {
         }
     }
 
-    /// The lesion `voxels` of the portal venous grid as a mask on the network's grid `grid` (the same voxels when
-    /// the grids are the same; otherwise the mask resampled, voxels over one half).
-    private static func onNetworkGrid(_ voxels: [Int], portal: PatientVolume, grid: PatientVolume, same: Bool, threads: Int) throws -> [Bool] {
-        var mask = [Float](repeating: 0, count: portal.voxels.count)
-        for n in voxels { mask[n] = 1 }
-        if same { return mask.map { $0 > 0.5 } }
-        var volume = portal
-        volume.voxels = mask
-        return try volume.resampled(onto: grid, outside: 0, threads: threads).voxels.map { $0 > 0.5 }
-    }
-
-    /// The slice holding most voxels of `mask` (the first of equals), nil for an empty mask.
-    private static func widestSlice(_ mask: [Bool], grid: PatientVolume) -> Int? {
-        let plane = grid.nx * grid.ny
-        let counts = (0..<grid.nz).map { k in mask[k * plane..<(k + 1) * plane].lazy.filter { $0 }.count }
-        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }), counts[best] > 0 else { return nil }
-        return best
+    /// The lesion `voxels` of the portal venous grid as a mask on the network's grid (the same voxels when the
+    /// grids are the same; otherwise the mask resampled, voxels over one half).
+    private static func onNetworkGrid(_ voxels: [Int], portal: PatientVolume, threads: Int) throws -> [Bool] {
+        var mask = portal
+        mask.voxels = [Float](repeating: 0, count: portal.voxels.count)
+        for n in voxels { mask.voxels[n] = 1 }
+        return try CNNLiverSegmenter.onTrainingGrid(mask, threads: threads).0.voxels.map { $0 > 0.5 }
     }
 
     /// `pixels` (indices into a `width` x `height` plane) and their eight neighbours.
