@@ -6,8 +6,6 @@ extension CNNLesionSegmenter {
     /// Occluded pixels are made liver: they take the liver's median HU of their phase, so a fall says how much the
     /// network needed that image region (or phase) to differ from the liver.
     public struct Evidence: Sendable {
-        /// The lesion's number in the analysis.
-        public let lesion: Int
         /// The network's mean lesion probability over the lesion's pixels on the slice (the same probability its
         /// proposals threshold) and, for each phase it reads, the fall of it (a fraction; negative: a rise) when the
         /// lesion and a one-pixel ring around it take the liver's HU in that phase only (slices z-1, z, z+1).
@@ -18,8 +16,9 @@ extension CNNLesionSegmenter {
     }
 
     /// The evidence of every lesion in `lesions` (voxel indices on the portal venous grid of `phases`), from `phases`
-    /// registered onto that grid (the input `propose` was given) and the liver mask on it; nil for a lesion with no
-    /// pixel on the network's grid. `reach` pixels around the lesion's box are mapped in squares of `patch` pixels.
+    /// registered onto that grid (the input `propose` was given) and the liver mask on it, in the order of `lesions`;
+    /// nil for a lesion with no pixel on the network's grid. `reach` pixels around the lesion's box are mapped in squares
+    /// of `patch` pixels.
     /// `progress(done, total)` runs between lesions and may return false to cancel.
     /// - Throws: `InferenceError` as `probability(_:)`, or "cancelled".
     public func evidence(_ phases: [ContrastPhase: PatientVolume], lesions: [[Int]], liver: [Bool], patch: Int = 4,
@@ -47,8 +46,7 @@ extension CNNLesionSegmenter {
             guard !pixels.isEmpty else { return nil }
             let given = layout.input(inputs.map(\.0), slice: k)
             func lesionProbability(_ input: [Float]) throws -> [Float] {
-                let output = try network.evaluate(plan, input, layout, slice: k)
-                return (0..<plane).map { 1 / (1 + exp(-(output[plane + $0] - output[$0]))) }
+                CNNLiverSegmenter.foreground(try network.evaluate(plan, input, layout, slice: k), plane: plane)
             }
             func average(_ p: [Float]) -> Double { pixels.reduce(0.0) { $0 + Double(p[$1]) } / Double(pixels.count) }
             func mean(_ input: [Float]) throws -> Double { average(try lesionProbability(input)) }
@@ -86,7 +84,7 @@ extension CNNLesionSegmenter {
             let slice = try PatientVolume(nx: x.count, ny: y.count, nz: 1, spacing: grid.spacing,
                                           origin: grid.position(i: Double(i0), j: Double(j0), k: Double(k)),
                                           axisI: grid.axisI, axisJ: grid.axisJ, axisK: grid.axisK, voxels: image)
-            return Evidence(lesion: index + 1, measured: .init(probability: probability, phaseFalls: phaseFalls),
+            return Evidence(measured: .init(probability: probability, phaseFalls: phaseFalls),
                             map: OcclusionMap(image: slice, probability: crop, sensitivity: sensitivity, patch: patch))
         }
     }

@@ -68,13 +68,12 @@ public struct CNNLiverSegmenter: Sendable {
         let layout = SliceNetwork.Layout(input, multiple: Self.sizeMultiple)
         let given = layout.input(input, slice: slice)
         let plane = layout.width * layout.height
-        func liver(_ output: [Float]) -> [Float] { (0..<plane).map { 1 / (1 + exp(-(output[plane + $0] - output[$0]))) } }
         func total(_ p: [Float]) -> Double {
             var sum = 0.0
             for row in 0..<layout.box.y.count { for i in 0..<layout.box.x.count { sum += Double(p[row * layout.width + i]) } }
             return sum
         }
-        let base = liver(try network.evaluate(plan, given, layout, slice: slice))
+        let base = Self.foreground(try network.evaluate(plan, given, layout, slice: slice), plane: plane)
         let baseTotal = max(total(base), 1)
         var sensitivity = [Float](repeating: 0, count: input.nx * input.ny), probability = sensitivity
         for row in 0..<layout.box.y.count { for i in 0..<layout.box.x.count {
@@ -85,7 +84,7 @@ public struct CNNLiverSegmenter: Sendable {
                 let rows = y0..<min(y0 + patch, layout.box.y.count), columns = x0..<min(x0 + patch, layout.box.x.count)
                 var covered = given
                 for c in 0..<3 { for row in rows { for i in columns { covered[c * plane + row * layout.width + i] = Self.occluderHU } } }
-                let fall = Float((baseTotal - total(liver(try network.evaluate(plan, covered, layout, slice: slice)))) / baseTotal)
+                let fall = Float((baseTotal - total(Self.foreground(try network.evaluate(plan, covered, layout, slice: slice), plane: plane))) / baseTotal)
                 for row in rows { for i in columns { sensitivity[(layout.box.y.lowerBound + row) * input.nx + layout.box.x.lowerBound + i] = fall } }
             }
         }
@@ -95,6 +94,10 @@ public struct CNNLiverSegmenter: Sendable {
                                       axisK: input.axisK, voxels: Array(input.voxels[plane0..<plane0 + input.nx * input.ny]))
         return Occlusion(image: image, probability: probability, sensitivity: sensitivity, patch: patch)
     }
+
+    /// The foreground probability (logistic of the second logit minus the first) of each pixel of a two-class slice
+    /// network's output [2, plane].
+    static func foreground(_ output: [Float], plane: Int) -> [Float] { (0..<plane).map { 1 / (1 + exp(-(output[plane + $0] - output[$0]))) } }
 
     /// The foreground probability (logistic of the second logit minus the first) that `model`, a two-class slice
     /// network trained on the training grid, gives every voxel of `volumes` (on one grid, read together): they are

@@ -234,9 +234,10 @@ public struct LiverAnalyzer: Sendable {
             } catch let error as InferenceError {
                 throw LiverAnalysisError("the lesion network's occlusion maps failed: \(error)", cancelled: error.description == "cancelled")
             }
-            for case let e? in evidence {
-                lesions[e.lesion - 1].networkEvidence = e.measured
-                lesionEvidence[e.lesion] = e.map
+            for (index, found) in evidence.enumerated() {
+                guard let e = found else { continue }
+                lesions[index].networkEvidence = e.measured
+                lesionEvidence[index + 1] = e.map
             }
             try stage("lesion network occlusion maps", 1)
         }
